@@ -1,0 +1,19 @@
+package dev.fixpoint.core.signal;
+
+import java.util.Objects;
+
+/**
+ * FIRST EPSS: the probability (0–1) that a CVE is exploited in the next 30 days, and its percentile
+ * (0–1) among all scored CVEs.
+ */
+public record EpssScore(String cveId, double probability, double percentile) {
+    public EpssScore {
+        Objects.requireNonNull(cveId, "cveId");
+        if (!(probability >= 0 && probability <= 1)) {
+            throw new IllegalArgumentException("EPSS probability of " + cveId + " out of [0,1]: " + probability);
+        }
+        if (!(percentile >= 0 && percentile <= 1)) {
+            throw new IllegalArgumentException("EPSS percentile of " + cveId + " out of [0,1]: " + percentile);
+        }
+    }
+}

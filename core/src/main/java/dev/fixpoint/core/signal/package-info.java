@@ -1,0 +1,2 @@
+/** Exploitation and enrichment signals: CISA KEV, FIRST EPSS, NVD CVSS/CWE. */
+package dev.fixpoint.core.signal;
