@@ -1,10 +1,75 @@
 package dev.fixpoint.app;
 
-/** Entry point of the {@code fixpoint} command. */
-public final class Main {
-    private Main() {}
+import dev.fixpoint.app.version.VersionCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code fixpoint} command.
+ *
+ * <p>Exit codes: 0 success; 1 the scan found what {@code --fail-on} asked to fail on; 2 bad usage or
+ * bad input (the message names the input and what is wrong); 3 an internal error (a bug: please
+ * report it with the stack trace printed).
+ */
+@Command(
+        name = "fixpoint",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Risk-based patch management for fleets of Linux hosts.",
+        subcommands = {VersionCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAIL_ON = 1;
+    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_INTERNAL = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.out.println("fixpoint");
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given output streams and returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExitCodeExceptionMapper(Main::exitCode);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("fixpoint: " + ex.getMessage());
+            ex.getCommandLine().usage(err);
+            return EXIT_BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof UserInputException) {
+                err.println("fixpoint: " + ex.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            err.println("fixpoint: internal error: " + ex);
+            ex.printStackTrace(err);
+            return EXIT_INTERNAL;
+        });
+        return cl.execute(args);
+    }
+
+    private static int exitCode(Throwable t) {
+        return t instanceof UserInputException ? EXIT_BAD_INPUT : EXIT_INTERNAL;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version from the jar manifest (or "development" when run from classes). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"fixpoint " + (v == null ? "development build" : v)};
+        }
     }
 }

@@ -72,43 +72,53 @@ public record Ecosystem(String name) {
 
     /**
      * Whether advisories published for {@code advisoryEcosystem} apply to packages installed in this
-     * (host) ecosystem. Language ecosystems and most distributions need the same family and release;
-     * Ubuntu ignores
-     * the {@code LTS} qualifier but only takes {@code Pro} advisories for {@code Pro} hosts; a Red Hat
-     * host ({@code Red Hat:9}) takes the {@code enterprise_linux} stream of its major release, from any
-     * repository.
+     * (host) ecosystem: both have the same {@link #matchKey() match key}.
      */
     public boolean covers(Ecosystem advisoryEcosystem) {
-        if (equals(advisoryEcosystem)) {
-            return true;
-        }
+        return matchKey().equals(advisoryEcosystem.matchKey());
+    }
+
+    /**
+     * The key under which host and advisory ecosystems meet. Language ecosystems and most
+     * distributions use family and release ({@code Debian:12}, {@code Alpine:v3.18}, {@code npm}).
+     * Ubuntu ignores the {@code LTS} qualifier but keeps {@code Pro} advisories apart ({@code
+     * Ubuntu:22.04}, {@code Ubuntu:Pro:22.04}). Red Hat's {@code enterprise_linux} stream of a major
+     * release, from any repository, meets a host's {@code Red Hat:9}; other streams ({@code rhel_eus},
+     * {@code rhel_aus}, ...) keep their own key, which a plain RHEL host does not take.
+     */
+    public String matchKey() {
         Family f = family();
-        if (f != advisoryEcosystem.family() || f == Family.OTHER) {
-            return false;
+        if (f == Family.OTHER) {
+            return name;
         }
         return switch (f) {
-            case UBUNTU ->
-                isUbuntuPro() == advisoryEcosystem.isUbuntuPro() && release().equals(advisoryEcosystem.release());
-            case RED_HAT ->
-                redHatMajor().equals(advisoryEcosystem.redHatMajor())
-                        && advisoryEcosystem.redHatStream().equals("enterprise_linux")
-                        && (redHatStream().isEmpty() || redHatStream().equals("enterprise_linux"));
-            default -> release().equals(advisoryEcosystem.release());
+            case UBUNTU -> name.startsWith("Ubuntu:Pro:") ? "Ubuntu:Pro:" + release() : "Ubuntu:" + release();
+            case RED_HAT -> redHatMatchKey();
+            default -> release().isEmpty() ? f.base() : f.base() + ":" + release();
         };
     }
 
-    private boolean isUbuntuPro() {
-        return name.startsWith("Ubuntu:Pro:");
+    /**
+     * A package name as this ecosystem compares names: PyPI names are normalised per PEP 503 ({@code
+     * Foo_Bar.baz} → {@code foo-bar-baz}); every other ecosystem compares names exactly.
+     */
+    public String matchName(String packageName) {
+        if (family() == Family.PYPI) {
+            return packageName.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
+        }
+        return packageName;
     }
 
-    private String redHatStream() {
+    private String redHatMatchKey() {
         String[] parts = name.split(":", -1);
-        return parts.length > 2 ? parts[1] : "";
+        if (parts.length <= 2) {
+            return "Red Hat:" + major(parts.length == 2 ? parts[1] : "");
+        }
+        String stream = parts[1];
+        return stream.equals("enterprise_linux") ? "Red Hat:" + major(parts[2]) : "Red Hat:" + stream + ":" + parts[2];
     }
 
-    private String redHatMajor() {
-        String[] parts = name.split(":", -1);
-        String release = parts.length > 2 ? parts[2] : parts.length > 1 ? parts[1] : "";
+    private static String major(String release) {
         int dot = release.indexOf('.');
         return dot < 0 ? release : release.substring(0, dot);
     }
