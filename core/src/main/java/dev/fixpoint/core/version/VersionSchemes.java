@@ -10,7 +10,9 @@ import java.util.Optional;
 public final class VersionSchemes {
 
     /** Every comparator registers here, in the order the CLI lists them. */
-    private static final List<VersionScheme> ALL = List.of();
+    private static final List<VersionScheme> ALL = List.of(
+            SemverScheme.INSTANCE // node-semver strict; OSV SEMVER, npm, crates.io
+            );
 
     private static final Map<String, VersionScheme> BY_NAME = index(ALL);
 
