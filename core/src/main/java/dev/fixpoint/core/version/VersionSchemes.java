@@ -11,7 +11,8 @@ public final class VersionSchemes {
 
     /** Every comparator registers here, in the order the CLI lists them. */
     private static final List<VersionScheme> ALL = List.of(
-            SemverScheme.INSTANCE // node-semver strict; OSV SEMVER, npm, crates.io
+            SemverScheme.INSTANCE, // node-semver strict; OSV SEMVER, npm, crates.io
+            GoScheme.INSTANCE // golang.org/x/mod/semver
             );
 
     private static final Map<String, VersionScheme> BY_NAME = index(ALL);
