@@ -12,6 +12,7 @@ public final class VersionSchemes {
     /** Every comparator registers here, in the order the CLI lists them. */
     private static final List<VersionScheme> ALL = List.of(
             SemverScheme.INSTANCE, // node-semver strict; OSV SEMVER, npm, crates.io
+            Pep440Scheme.INSTANCE, // pypa/packaging Version
             GoScheme.INSTANCE // golang.org/x/mod/semver
             );
 

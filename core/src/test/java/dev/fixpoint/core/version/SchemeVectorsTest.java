@@ -20,6 +20,10 @@ class SchemeVectorsTest {
         return VectorFiles.vectorsAndGolden("semver");
     }
 
+    static List<Arguments> pep440() {
+        return VectorFiles.vectorsAndGolden("pep440");
+    }
+
     static List<Arguments> go() {
         return VectorFiles.vectorsAndGolden("go");
     }
@@ -28,6 +32,12 @@ class SchemeVectorsTest {
     @MethodSource("semver")
     void semver(String where, String a, String b, String expected) {
         check(SemverScheme.INSTANCE, a, b, expected);
+    }
+
+    @ParameterizedTest(name = "{0}: {1} vs {2} = {3}")
+    @MethodSource("pep440")
+    void pep440(String where, String a, String b, String expected) {
+        check(Pep440Scheme.INSTANCE, a, b, expected);
     }
 
     /**
