@@ -13,6 +13,7 @@ public final class VersionSchemes {
     private static final List<VersionScheme> ALL = List.of(
             SemverScheme.INSTANCE, // node-semver strict; OSV SEMVER, npm, crates.io
             Pep440Scheme.INSTANCE, // pypa/packaging Version
+            MavenScheme.INSTANCE, // Maven 3.9 ComparableVersion
             GoScheme.INSTANCE // golang.org/x/mod/semver
             );
 

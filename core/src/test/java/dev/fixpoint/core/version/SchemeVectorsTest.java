@@ -24,6 +24,10 @@ class SchemeVectorsTest {
         return VectorFiles.vectorsAndGolden("pep440");
     }
 
+    static List<Arguments> maven3() {
+        return VectorFiles.vectorsAndGolden("maven3");
+    }
+
     static List<Arguments> go() {
         return VectorFiles.vectorsAndGolden("go");
     }
@@ -38,6 +42,12 @@ class SchemeVectorsTest {
     @MethodSource("pep440")
     void pep440(String where, String a, String b, String expected) {
         check(Pep440Scheme.INSTANCE, a, b, expected);
+    }
+
+    @ParameterizedTest(name = "{0}: {1} vs {2} = {3}")
+    @MethodSource("maven3")
+    void maven3(String where, String a, String b, String expected) {
+        check(MavenScheme.INSTANCE, a, b, expected);
     }
 
     /**
