@@ -10,7 +10,12 @@ import java.util.Optional;
 public final class VersionSchemes {
 
     /** Every comparator registers here, in the order the CLI lists them. */
-    private static final List<VersionScheme> ALL = List.of();
+    private static final List<VersionScheme> ALL = List.of(
+            SemverScheme.INSTANCE, // node-semver strict; OSV SEMVER, npm, crates.io
+            Pep440Scheme.INSTANCE, // pypa/packaging Version
+            MavenScheme.INSTANCE, // Maven 3.9 ComparableVersion
+            GoScheme.INSTANCE // golang.org/x/mod/semver
+            );
 
     private static final Map<String, VersionScheme> BY_NAME = index(ALL);
 
