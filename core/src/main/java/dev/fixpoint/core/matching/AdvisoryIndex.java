@@ -13,8 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Advisories indexed by (ecosystem match key, package name), each affected entry compiled once.
- * Withdrawn advisories are never indexed. Adding an advisory with an id already present replaces it,
- * and {@link #put} returns the keys whose verdicts may have changed, so only those need
+ * Withdrawn advisories are never indexed. An advisory is identified by its source and id together
+ * ({@link #identity}): an OSV record and a CSAF document may carry the same id (SUSE and Red Hat
+ * publish both) and must not replace each other. Adding an advisory whose identity is already present
+ * replaces it, and {@link #put} returns the keys whose verdicts may have changed, so only those need
  * re-evaluating.
  *
  * <p>Reads may run concurrently with each other and with writes (each key's list is replaced
@@ -33,26 +35,32 @@ public final class AdvisoryIndex {
         return index;
     }
 
+    /** What identifies an advisory in the index: its source and its id. */
+    public static String identity(Advisory advisory) {
+        return advisory.source() + '\u0000' + advisory.id();
+    }
+
     /** The index key of a package name in an ecosystem. */
     public static String key(Ecosystem ecosystem, String name) {
         return ecosystem.matchKey() + '\u0000' + ecosystem.matchName(name);
     }
 
     /**
-     * Adds or replaces an advisory (by id). A withdrawn advisory removes the earlier version, if any.
+     * Adds or replaces an advisory (by {@link #identity}). A withdrawn advisory removes the earlier version, if any.
      *
      * @return the keys whose verdicts may have changed: those of the old and of the new version
      */
     public Set<String> put(Advisory advisory) {
         Set<String> touched = new LinkedHashSet<>();
-        Advisory old = byId.remove(advisory.id());
+        String identity = identity(advisory);
+        Advisory old = byId.remove(identity);
         if (old != null) {
             for (Affected a : old.affected()) {
                 String k = key(a.pkg().ecosystem(), a.pkg().name());
                 touched.add(k);
                 byKey.computeIfPresent(k, (key, list) -> {
                     List<CompiledAffected> kept = new ArrayList<>(list);
-                    kept.removeIf(c -> c.advisory().id().equals(advisory.id()));
+                    kept.removeIf(c -> identity(c.advisory()).equals(identity));
                     return kept.isEmpty() ? null : List.copyOf(kept);
                 });
             }
@@ -60,7 +68,7 @@ public final class AdvisoryIndex {
         if (advisory.isWithdrawn()) {
             return touched;
         }
-        byId.put(advisory.id(), advisory);
+        byId.put(identity, advisory);
         for (Affected a : advisory.affected()) {
             String k = key(a.pkg().ecosystem(), a.pkg().name());
             touched.add(k);

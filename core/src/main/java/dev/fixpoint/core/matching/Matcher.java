@@ -42,7 +42,7 @@ public final class Matcher {
         if (entries.isEmpty()) {
             return List.of();
         }
-        // Keyed by id: records hash deeply, and an advisory can be large.
+        // Keyed by identity (source and id): records hash deeply, and an advisory can be large.
         Map<String, Verdict> out = new LinkedHashMap<>();
         VersionScheme parsedWith = null;
         Evaluation.Installed installed = null;
@@ -52,7 +52,7 @@ public final class Matcher {
                 installed = Evaluation.Installed.parse(parsedWith, subject.version());
             }
             MatchResult r = Evaluation.evaluate(entry, subject, entry.scheme() == null ? null : installed);
-            out.merge(entry.advisory().id(), new Verdict(entry.advisory(), r), Matcher::combine);
+            out.merge(AdvisoryIndex.identity(entry.advisory()), new Verdict(entry.advisory(), r), Matcher::combine);
         }
         return List.copyOf(out.values());
     }

@@ -176,6 +176,41 @@ class MatcherTest {
     }
 
     @Test
+    void anEntryWithNeitherRangesNorVersionsMeansNotAffected() {
+        // CSAF known_not_affected and OSV entries that only name a package become such entries.
+        Advisory a = advisory("RHSA-2024:1", new Affected(new PackageRef(NPM, "x"), List.of()));
+        assertThat(verdict(a, npm("x", "1.0.0")).state()).isEqualTo(MatchState.NOT_AFFECTED);
+    }
+
+    @Test
+    void advisoriesWithTheSameIdFromDifferentSourcesDoNotReplaceEachOther() {
+        Advisory osv =
+                advisory("SUSE-SU-2024:1", affected(NPM, "x", range(Event.introduced("0"), Event.fixed("2.0.0"))));
+        Advisory csaf = new Advisory(
+                "SUSE-SU-2024:1",
+                "CSAF SUSE",
+                null,
+                List.of(),
+                List.of(),
+                null,
+                null,
+                List.of(),
+                null,
+                null,
+                null,
+                List.of(affected(NPM, "x", range(Event.introduced("0"), Event.fixed("1.5.0")))),
+                List.of(),
+                List.of());
+        AdvisoryIndex index = AdvisoryIndex.of(List.of(osv, csaf));
+        assertThat(index.advisoryCount()).isEqualTo(2);
+        assertThat(new Matcher(index).evaluate(npm("x", "1.0.0")))
+                .extracting(v -> v.advisory().source(), v -> v.result().fixedVersion())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("test", "2.0.0"),
+                        org.assertj.core.groups.Tuple.tuple("CSAF SUSE", "1.5.0"));
+    }
+
+    @Test
     void otherEcosystemsAndOtherNamesDoNotMeet() {
         Advisory a = advisory("GHSA-8", affected(NPM, "x", range(Event.introduced("0"))));
         Matcher m = new Matcher(AdvisoryIndex.of(List.of(a)));
