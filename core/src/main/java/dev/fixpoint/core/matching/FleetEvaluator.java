@@ -24,7 +24,8 @@ public final class FleetEvaluator {
     private final Matcher matcher;
     private final Map<String, Integer> tupleIds = new HashMap<>();
     private final List<InstalledPackage> tuples = new ArrayList<>(); // a representative package per tuple
-    private final List<String> tupleKeys = new ArrayList<>(); // the index key of each tuple
+    private final Map<String, int[]> tuplesByKey = new HashMap<>(); // index key -> its tuples (grown by doubling)
+    private final Map<String, Integer> tuplesByKeyCount = new HashMap<>();
     private final List<int[]> hosts = new ArrayList<>();
 
     private Verdict[][] verdicts; // affected verdicts per tuple; null = none
@@ -46,7 +47,13 @@ public final class FleetEvaluator {
             id = tuples.size();
             tupleIds.put(tupleKey, id);
             tuples.add(p);
-            tupleKeys.add(key);
+            int n = tuplesByKeyCount.merge(key, 1, Integer::sum);
+            int[] ids = tuplesByKey.get(key);
+            if (ids == null || ids.length < n) {
+                ids = ids == null ? new int[2] : Arrays.copyOf(ids, ids.length * 2);
+                tuplesByKey.put(key, ids);
+            }
+            ids[n - 1] = id;
         }
         return id;
     }
@@ -84,10 +91,12 @@ public final class FleetEvaluator {
             throw new IllegalStateException("evaluateAll() first");
         }
         BitSet changedTuples = new BitSet();
-        for (int t = 0; t < tuples.size(); t++) {
-            if (touchedKeys.contains(tupleKeys.get(t))) {
-                judge(t);
-                changedTuples.set(t);
+        for (String key : touchedKeys) {
+            int[] ids = tuplesByKey.get(key);
+            int n = ids == null ? 0 : tuplesByKeyCount.get(key);
+            for (int i = 0; i < n; i++) {
+                judge(ids[i]);
+                changedTuples.set(ids[i]);
             }
         }
         BitSet changedHosts = new BitSet();
