@@ -11,6 +11,10 @@ public final class VersionSchemes {
 
     /** Every comparator registers here, in the order the CLI lists them. */
     private static final List<VersionScheme> ALL = List.of(
+            DpkgScheme.INSTANCE, // libdpkg; Debian, Ubuntu
+            RpmScheme.INSTANCE, // rpmvercmp on plain version strings
+            RpmEvrScheme.INSTANCE, // librpm [epoch:]version-release; RHEL family, SUSE
+            ApkScheme.INSTANCE, // apk-tools; Alpine, Wolfi
             SemverScheme.INSTANCE, // node-semver strict; OSV SEMVER, npm, crates.io
             Pep440Scheme.INSTANCE, // pypa/packaging Version
             MavenScheme.INSTANCE, // Maven 3.9 ComparableVersion

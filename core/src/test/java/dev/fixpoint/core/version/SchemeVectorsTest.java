@@ -16,6 +16,54 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SchemeVectorsTest {
 
+    static List<Arguments> dpkg() {
+        return VectorFiles.vectorsAndGolden("dpkg");
+    }
+
+    static List<Arguments> rpm() {
+        return VectorFiles.vectorsAndGolden("rpm");
+    }
+
+    static List<Arguments> rpmEvr() {
+        return VectorFiles.vectorsAndGolden("rpm_evr");
+    }
+
+    static List<Arguments> apk() {
+        return VectorFiles.vectorsAndGolden("apk");
+    }
+
+    @ParameterizedTest(name = "{0}: {1} vs {2} = {3}")
+    @MethodSource("dpkg")
+    void dpkg(String where, String a, String b, String expected) {
+        check(DpkgScheme.INSTANCE, a, b, expected);
+    }
+
+    @ParameterizedTest(name = "{0}: {1} vs {2} = {3}")
+    @MethodSource("rpm")
+    void rpm(String where, String a, String b, String expected) {
+        check(RpmScheme.INSTANCE, a, b, expected);
+    }
+
+    @ParameterizedTest(name = "{0}: {1} vs {2} = {3}")
+    @MethodSource("rpmEvr")
+    void rpmEvr(String where, String a, String b, String expected) {
+        check(RpmEvrScheme.INSTANCE, a, b, expected);
+    }
+
+    /**
+     * apk's own vectors compare some versions {@code apk version -c} calls invalid ({@code 23_foo}):
+     * {@link ApkScheme#compare} orders them as {@code apk version -t} does, and {@link ApkScheme#parse}
+     * rejects them; where both are valid, parsed versions must order the same way.
+     */
+    @ParameterizedTest(name = "{0}: {1} vs {2} = {3}")
+    @MethodSource("apk")
+    void apk(String where, String a, String b, String expected) throws InvalidVersionException {
+        assertThat(Integer.signum(ApkScheme.INSTANCE.compare(a, b))).isEqualTo(Integer.parseInt(expected));
+        if (isValid(ApkScheme.INSTANCE, a) && isValid(ApkScheme.INSTANCE, b)) {
+            check(ApkScheme.INSTANCE, a, b, expected);
+        }
+    }
+
     static List<Arguments> semver() {
         return VectorFiles.vectorsAndGolden("semver");
     }
