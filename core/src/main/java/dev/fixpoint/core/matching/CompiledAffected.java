@@ -3,6 +3,7 @@ package dev.fixpoint.core.matching;
 import dev.fixpoint.core.advisory.Advisory;
 import dev.fixpoint.core.advisory.Affected;
 import dev.fixpoint.core.advisory.Range;
+import dev.fixpoint.core.platform.Ecosystem;
 import dev.fixpoint.core.version.InvalidVersionException;
 import dev.fixpoint.core.version.Version;
 import dev.fixpoint.core.version.VersionScheme;
@@ -55,7 +56,12 @@ final class CompiledAffected {
                             .map(s -> CompiledRange.compile(r, s))
                             .orElseGet(() -> CompiledRange.unavailable(r, "no SemVer comparator")));
                 case ECOSYSTEM -> {
-                    if (scheme != null) {
+                    if (affected.pkg().ecosystem().family() == Ecosystem.Family.GO) {
+                        // OSV: Go versions are SemVer without the "v" (GHSA writes them as ECOSYSTEM ranges).
+                        ranges.add(VersionSchemes.byName("semver")
+                                .map(s -> CompiledRange.compile(r, s))
+                                .orElseGet(() -> CompiledRange.unavailable(r, "no SemVer comparator")));
+                    } else if (scheme != null) {
                         ranges.add(CompiledRange.compile(r, scheme));
                     }
                 }

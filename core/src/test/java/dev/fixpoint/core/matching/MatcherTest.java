@@ -245,6 +245,18 @@ class MatcherTest {
         MatchResult pseudo =
                 verdict(a, new InstalledPackage(go, "golang.org/x/net", "v0.0.0-20220722155237-a158d28d115b", null));
         assertThat(pseudo.state()).isEqualTo(MatchState.AFFECTED);
+        // GHSA publishes Go ranges as ECOSYSTEM, with the same v-less SemVer versions.
+        Advisory ghsa = advisory(
+                "GHSA-69ch-w2m2-3vjp",
+                affected(
+                        go,
+                        "golang.org/x/text",
+                        new Range(Range.Type.ECOSYSTEM, List.of(Event.introduced("0"), Event.fixed("0.3.8")))));
+        MatchResult text = verdict(ghsa, new InstalledPackage(go, "golang.org/x/text", "v0.3.6", null));
+        assertThat(text.state()).isEqualTo(MatchState.AFFECTED);
+        assertThat(verdict(ghsa, new InstalledPackage(go, "golang.org/x/text", "v0.3.8", null))
+                        .state())
+                .isEqualTo(MatchState.NOT_AFFECTED);
     }
 
     @Test
