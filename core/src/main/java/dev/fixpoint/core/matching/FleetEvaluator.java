@@ -32,6 +32,8 @@ public final class FleetEvaluator {
     private int[] hostAffected; // number of affected (package, advisory) pairs per host
     private int[] tupleHostStart; // CSR: tuple -> hosts that have it
     private int[] tupleHosts;
+    private long totalPairs; // kept current by reevaluate
+    private int vulnerableHosts;
 
     public FleetEvaluator(AdvisoryIndex index) {
         this.matcher = new Matcher(index);
@@ -90,25 +92,37 @@ public final class FleetEvaluator {
         if (verdicts == null) {
             throw new IllegalStateException("evaluateAll() first");
         }
-        BitSet changedTuples = new BitSet();
+        // Each host's count moves by the change in its tuple's verdicts: O(hosts that have the tuple),
+        // not O(hosts x packages).
+        int judged = 0;
+        BitSet changedHosts = new BitSet();
         for (String key : touchedKeys) {
             int[] ids = tuplesByKey.get(key);
             int n = ids == null ? 0 : tuplesByKeyCount.get(key);
             for (int i = 0; i < n; i++) {
-                judge(ids[i]);
-                changedTuples.set(ids[i]);
+                int t = ids[i];
+                int before = count(verdicts[t]);
+                judge(t);
+                judged++;
+                int delta = count(verdicts[t]) - before;
+                for (int k = tupleHostStart[t]; k < tupleHostStart[t + 1]; k++) {
+                    int h = tupleHosts[k];
+                    changedHosts.set(h);
+                    if (delta != 0) {
+                        int was = hostAffected[h];
+                        int now = was + delta;
+                        hostAffected[h] = now;
+                        totalPairs += delta;
+                        if (was == 0 && now > 0) {
+                            vulnerableHosts++;
+                        } else if (was > 0 && now == 0) {
+                            vulnerableHosts--;
+                        }
+                    }
+                }
             }
         }
-        BitSet changedHosts = new BitSet();
-        for (int t = changedTuples.nextSetBit(0); t >= 0; t = changedTuples.nextSetBit(t + 1)) {
-            for (int i = tupleHostStart[t]; i < tupleHostStart[t + 1]; i++) {
-                changedHosts.set(tupleHosts[i]);
-            }
-        }
-        for (int h = changedHosts.nextSetBit(0); h >= 0; h = changedHosts.nextSetBit(h + 1)) {
-            hostAffected[h] = countAffected(hosts.get(h));
-        }
-        return summary(changedTuples.cardinality(), changedHosts.cardinality());
+        return new Summary(judged, changedHosts.cardinality(), totalPairs, vulnerableHosts);
     }
 
     /** The affected verdicts of one tuple (empty when none). */
@@ -185,6 +199,12 @@ public final class FleetEvaluator {
                 vulnerable++;
             }
         }
+        totalPairs = pairs;
+        vulnerableHosts = vulnerable;
         return new Summary(judged, updated, pairs, vulnerable);
+    }
+
+    private static int count(Verdict[] v) {
+        return v == null ? 0 : v.length;
     }
 }

@@ -44,5 +44,33 @@ class FleetEvaluatorTest {
         assertThat(fleet.affectedCount(h1)).isEqualTo(1);
         assertThat(fleet.affectedCount(h2)).isEqualTo(1);
         assertThat(r.affectedPairs()).isEqualTo(4);
+        assertThat(r.vulnerableHosts()).isEqualTo(3);
+
+        // Withdrawing it again brings the incremental counts back, and they agree with a full pass.
+        FleetEvaluator.Summary back = fleet.reevaluate(
+                index.put(withdrawn(advisory("GHSA-B", affected(MatcherTest.NPM, "b", range(Event.introduced("0")))))));
+        assertThat(back.affectedPairs()).isEqualTo(2);
+        assertThat(back.vulnerableHosts()).isEqualTo(2);
+        FleetEvaluator.Summary full = fleet.evaluateAll();
+        assertThat(full.affectedPairs()).isEqualTo(back.affectedPairs());
+        assertThat(full.vulnerableHosts()).isEqualTo(back.vulnerableHosts());
+    }
+
+    static dev.fixpoint.core.advisory.Advisory withdrawn(dev.fixpoint.core.advisory.Advisory a) {
+        return new dev.fixpoint.core.advisory.Advisory(
+                a.id(),
+                a.source(),
+                a.origin(),
+                a.aliases(),
+                a.related(),
+                a.summary(),
+                a.details(),
+                a.severities(),
+                a.published(),
+                a.modified(),
+                java.time.Instant.EPOCH,
+                a.affected(),
+                a.references(),
+                a.cwes());
     }
 }
