@@ -43,41 +43,45 @@ final class RpmEvrScheme implements VersionScheme {
         return new RpmEvrVersion(text, -1, -1, 0, versionEnd, releaseStart);
     }
 
+    /** Compares without building tokens: the label bounds are found, then rpmvercmp runs on ranges. */
     @Override
     public int compare(String a, String b) throws InvalidVersionException {
-        return parse(a).compareSame(parse(b));
+        RpmScheme.check(id(), a);
+        RpmScheme.check(id(), b);
+        int sa = digitsEnd(a);
+        int sb = digitsEnd(b);
+        boolean ea = sa < a.length() && a.charAt(sa) == ':';
+        boolean eb = sb < b.length() && b.charAt(sb) == ':';
+        int rc = RpmVercmp.compare(
+                ea && sa > 0 ? a : "0",
+                ea && sa > 0 ? 0 : 0,
+                ea && sa > 0 ? sa : 1,
+                eb && sb > 0 ? b : "0",
+                0,
+                eb && sb > 0 ? sb : 1);
+        if (rc != 0) {
+            return rc;
+        }
+        int da = a.lastIndexOf('-');
+        int db = b.lastIndexOf('-');
+        boolean ra = da >= sa;
+        boolean rb = db >= sb;
+        rc = RpmVercmp.compare(a, ea ? sa + 1 : 0, ra ? da : a.length(), b, eb ? sb + 1 : 0, rb ? db : b.length());
+        if (rc != 0) {
+            return rc;
+        }
+        if (ra && rb) {
+            return RpmVercmp.compare(a, da + 1, a.length(), b, db + 1, b.length());
+        }
+        return ra ? 1 : rb ? -1 : 0;
     }
 
-    /**
-     * A hash over what rpmvercmp compares: the sequence of segments (numbers without leading zeros,
-     * letter runs, {@code ~} and {@code ^}); separators only split segments, so they are left out.
-     */
-    static int segmentHash(String s, int from, int to, int h) {
-        int i = from;
-        while (i < to) {
-            char c = s.charAt(i);
-            if (c == '~' || c == '^') {
-                h = h * 31 + c;
-                i++;
-            } else if (Digits.isAsciiDigit(c)) {
-                while (i < to && s.charAt(i) == '0') {
-                    i++;
-                }
-                h = h * 31 + '#';
-                while (i < to && Digits.isAsciiDigit(s.charAt(i))) {
-                    h = h * 31 + s.charAt(i++);
-                }
-            } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-                h = h * 31 + '|';
-                while (i < to
-                        && ((s.charAt(i) >= 'a' && s.charAt(i) <= 'z') || (s.charAt(i) >= 'A' && s.charAt(i) <= 'Z'))) {
-                    h = h * 31 + s.charAt(i++);
-                }
-            } else {
-                i++;
-            }
+    private static int digitsEnd(String s) {
+        int i = 0;
+        while (i < s.length() && Digits.isAsciiDigit(s.charAt(i))) {
+            i++;
         }
-        return h;
+        return i;
     }
 
     /** A parsed label: bounds of epoch (or -1), version and release (or -1) in the text. */
@@ -87,6 +91,9 @@ final class RpmEvrScheme implements VersionScheme {
         private final int versionStart;
         private final int versionEnd;
         private final int releaseStart;
+        private final RpmTokens epochTokens;
+        private final RpmTokens versionTokens;
+        private final RpmTokens releaseTokens; // null when there is no release
 
         RpmEvrVersion(String text, int epochStart, int epochEnd, int versionStart, int versionEnd, int releaseStart) {
             super(text, RpmEvrVersion.class);
@@ -95,7 +102,13 @@ final class RpmEvrScheme implements VersionScheme {
             this.versionStart = versionStart;
             this.versionEnd = versionEnd;
             this.releaseStart = releaseStart;
+            this.epochTokens =
+                    epochStart >= 0 && epochEnd > epochStart ? new RpmTokens(text, epochStart, epochEnd) : ZERO;
+            this.versionTokens = new RpmTokens(text, versionStart, versionEnd);
+            this.releaseTokens = releaseStart < 0 ? null : new RpmTokens(text, releaseStart, text.length());
         }
+
+        private static final RpmTokens ZERO = new RpmTokens("0", 0, 1);
 
         @Override
         public VersionScheme scheme() {
@@ -118,45 +131,24 @@ final class RpmEvrScheme implements VersionScheme {
 
         @Override
         int compareSame(RpmEvrVersion o) {
-            String a = text();
-            String b = o.text();
-            int rc = compareEpoch(o);
+            int rc = epochTokens.compareTo(o.epochTokens);
             if (rc != 0) {
                 return rc;
             }
-            rc = RpmVercmp.compare(a, versionStart, versionEnd, b, o.versionStart, o.versionEnd);
+            rc = versionTokens.compareTo(o.versionTokens);
             if (rc != 0) {
                 return rc;
             }
-            if (releaseStart >= 0 && o.releaseStart >= 0) {
-                return RpmVercmp.compare(a, releaseStart, a.length(), b, o.releaseStart, b.length());
+            if (releaseTokens != null && o.releaseTokens != null) {
+                return releaseTokens.compareTo(o.releaseTokens);
             }
-            return releaseStart >= 0 ? 1 : o.releaseStart >= 0 ? -1 : 0;
-        }
-
-        private int compareEpoch(RpmEvrVersion o) {
-            boolean mine = epochStart >= 0 && epochEnd > epochStart;
-            boolean theirs = o.epochStart >= 0 && o.epochEnd > o.epochStart;
-            if (!mine && !theirs) {
-                return 0;
-            }
-            String a = mine ? text() : "0";
-            String b = theirs ? o.text() : "0";
-            return RpmVercmp.compare(
-                    a,
-                    mine ? epochStart : 0,
-                    mine ? epochEnd : 1,
-                    b,
-                    theirs ? o.epochStart : 0,
-                    theirs ? o.epochEnd : 1);
+            return releaseTokens != null ? 1 : o.releaseTokens != null ? -1 : 0;
         }
 
         @Override
         int orderHash() {
-            String e = epoch();
-            int h = segmentHash(e, 0, e.length(), 17);
-            h = segmentHash(text(), versionStart, versionEnd, h * 31 + ':');
-            return releaseStart < 0 ? h : segmentHash(text(), releaseStart, text().length(), h * 31 + '-');
+            int h = versionTokens.hash(epochTokens.hash(17) * 31 + ':');
+            return releaseTokens == null ? h : releaseTokens.hash(h * 31 + '-');
         }
     }
 }

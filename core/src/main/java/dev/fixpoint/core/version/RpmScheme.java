@@ -49,8 +49,11 @@ final class RpmScheme implements VersionScheme {
 
     /** A plain rpm version string. */
     static final class RpmVersion extends SchemeVersion<RpmVersion> {
+        private final RpmTokens tokens;
+
         RpmVersion(String text) {
             super(text, RpmVersion.class);
+            this.tokens = new RpmTokens(text, 0, text.length());
         }
 
         @Override
@@ -60,12 +63,12 @@ final class RpmScheme implements VersionScheme {
 
         @Override
         int compareSame(RpmVersion other) {
-            return RpmVercmp.compare(text(), other.text());
+            return tokens.compareTo(other.tokens);
         }
 
         @Override
         int orderHash() {
-            return RpmEvrScheme.segmentHash(text(), 0, text().length(), 0);
+            return tokens.hash(0);
         }
     }
 }

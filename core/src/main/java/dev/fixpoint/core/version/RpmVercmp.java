@@ -122,11 +122,26 @@ final class RpmVercmp {
         return b < bEnd ? -1 : 0;
     }
 
-    private static boolean isSeparator(char c) {
-        return !(Digits.isAsciiDigit(c) || isAlpha(c) || c == '~' || c == '^');
+    /** 1 for the characters rpmvercmp does not skip: ASCII letters and digits, {@code ~}, {@code ^}. */
+    private static final boolean[] KEPT = new boolean[128];
+
+    static {
+        for (char c = '0'; c <= '9'; c++) {
+            KEPT[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            KEPT[c] = true;
+            KEPT[c - 'a' + 'A'] = true;
+        }
+        KEPT['~'] = true;
+        KEPT['^'] = true;
     }
 
-    private static boolean isAlpha(char c) {
+    private static boolean isSeparator(char c) {
+        return c >= 128 || !KEPT[c];
+    }
+
+    static boolean isAlpha(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 }

@@ -64,7 +64,11 @@ class OracleDifferentialTest {
             }
         }
         try {
-            return Integer.toString(Integer.signum(s.compare(a, b)));
+            int fromStrings = Integer.signum(s.compare(a, b));
+            int parsed = Integer.signum(s.parse(a).compareTo(s.parse(b)));
+            return fromStrings == parsed
+                    ? Integer.toString(fromStrings)
+                    : "compare() says " + fromStrings + " but parsed versions say " + parsed;
         } catch (InvalidVersionException e) {
             assertThat(e.reason()).isNotBlank();
             return "ERR";
