@@ -96,10 +96,7 @@ public final class FeedDetector {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             // Broken JSON: if what was read says which feed it is, its reader reports where it breaks.
             FeedKind partial = classify(keys, array);
-            if (partial != FeedKind.UNKNOWN) {
-                return partial;
-            }
-            throw json.error(e);
+            return partial; // UNKNOWN when nothing feed-like was seen: text that merely starts with [ or {
         }
         return classify(keys, array);
     }

@@ -36,6 +36,14 @@ public final class FeedLoader {
     }
 
     public static LoadedFeeds load(List<Path> paths, Progress progress, Limits limits) {
+        return load(paths, progress, limits, false);
+    }
+
+    /**
+     * As {@link #load(List, Progress, Limits)}; with {@code skipMalformed}, a malformed file is left
+     * out with a warning naming it and the problem, instead of stopping the load.
+     */
+    public static LoadedFeeds load(List<Path> paths, Progress progress, Limits limits, boolean skipMalformed) {
         List<Path> files = new ArrayList<>();
         for (Path p : paths) {
             if (!Files.exists(p)) {
@@ -80,54 +88,66 @@ public final class FeedLoader {
             } catch (IOException e) {
                 throw new FeedFormatException(input, 0, 0, "cannot read: " + e.getMessage(), e);
             }
-            switch (d.kind()) {
-                case OSV -> records += osv.readFile(f, advisories::add);
-                case OSV_ZIP -> records += osv.readZip(f, advisories::add);
-                case CSAF -> {
-                    try (InputStream in = open(f, d.gzip(), limits)) {
-                        advisories.add(csaf.read(in, input));
-                        records++;
-                    } catch (IOException e) {
-                        throw new FeedFormatException(input, 0, 0, "cannot read: " + e.getMessage(), e);
-                    }
-                }
-                case KEV -> {
-                    try (InputStream in = open(f, d.gzip(), limits)) {
-                        KevCatalog k = kevReader.read(in, input);
-                        records += k.size();
-                        if (kev.catalogVersion() == null || compare(k.catalogVersion(), kev.catalogVersion()) > 0) {
-                            if (kev.catalogVersion() != null) {
-                                warnings.add("KEV catalogue " + kev.catalogVersion() + " superseded by "
-                                        + k.catalogVersion() + " (" + input + ")");
-                            }
-                            kev = k;
-                        } else {
-                            warnings.add("KEV catalogue " + k.catalogVersion() + " in " + input + " ignored: "
-                                    + kev.catalogVersion() + " is newer");
+            int advisoriesBefore = advisories.size();
+            try {
+                switch (d.kind()) {
+                    case OSV -> records += osv.readFile(f, advisories::add);
+                    case OSV_ZIP -> records += osv.readZip(f, advisories::add);
+                    case CSAF -> {
+                        try (InputStream in = open(f, d.gzip(), limits)) {
+                            advisories.add(csaf.read(in, input));
+                            records++;
+                        } catch (IOException e) {
+                            throw new FeedFormatException(input, 0, 0, "cannot read: " + e.getMessage(), e);
                         }
-                    } catch (IOException e) {
-                        throw new FeedFormatException(input, 0, 0, "cannot read: " + e.getMessage(), e);
+                    }
+                    case KEV -> {
+                        try (InputStream in = open(f, d.gzip(), limits)) {
+                            KevCatalog k = kevReader.read(in, input);
+                            records += k.size();
+                            if (kev.catalogVersion() == null || compare(k.catalogVersion(), kev.catalogVersion()) > 0) {
+                                if (kev.catalogVersion() != null) {
+                                    warnings.add("KEV catalogue " + kev.catalogVersion() + " superseded by "
+                                            + k.catalogVersion() + " (" + input + ")");
+                                }
+                                kev = k;
+                            } else {
+                                warnings.add("KEV catalogue " + k.catalogVersion() + " in " + input + " ignored: "
+                                        + kev.catalogVersion() + " is newer");
+                            }
+                        } catch (IOException e) {
+                            throw new FeedFormatException(input, 0, 0, "cannot read: " + e.getMessage(), e);
+                        }
+                    }
+                    case EPSS -> {
+                        try (InputStream in = open(f, d.gzip(), limits)) {
+                            records += epss.read(in, input);
+                        } catch (IOException e) {
+                            throw new FeedFormatException(input, 0, 0, "cannot read: " + e.getMessage(), e);
+                        }
+                    }
+                    case NVD -> {
+                        try (InputStream in = open(f, d.gzip(), limits)) {
+                            records += nvd.read(in, input, e -> enrichments.put(e.cveId(), e));
+                        } catch (IOException e) {
+                            throw new FeedFormatException(input, 0, 0, "cannot read: " + e.getMessage(), e);
+                        }
+                    }
+                    case UNKNOWN -> {
+                        skipped.add(input);
+                        done++;
+                        continue;
                     }
                 }
-                case EPSS -> {
-                    try (InputStream in = open(f, d.gzip(), limits)) {
-                        records += epss.read(in, input);
-                    } catch (IOException e) {
-                        throw new FeedFormatException(input, 0, 0, "cannot read: " + e.getMessage(), e);
-                    }
+            } catch (FeedFormatException e) {
+                if (!skipMalformed) {
+                    throw e;
                 }
-                case NVD -> {
-                    try (InputStream in = open(f, d.gzip(), limits)) {
-                        records += nvd.read(in, input, e -> enrichments.put(e.cveId(), e));
-                    } catch (IOException e) {
-                        throw new FeedFormatException(input, 0, 0, "cannot read: " + e.getMessage(), e);
-                    }
-                }
-                case UNKNOWN -> {
-                    skipped.add(input);
-                    done++;
-                    continue;
-                }
+                // The file's advisories so far are dropped with it: a half-read file is not data.
+                advisories.subList(advisoriesBefore, advisories.size()).clear();
+                warnings.add("skipped malformed " + e.getMessage());
+                done++;
+                continue;
             }
             counts.merge(d.kind() == FeedKind.OSV_ZIP ? FeedKind.OSV : d.kind(), 1, Integer::sum);
             done++;

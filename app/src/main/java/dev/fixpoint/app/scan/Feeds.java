@@ -5,6 +5,7 @@ import dev.fixpoint.core.advisory.Advisory;
 import dev.fixpoint.feeds.FeedFormatException;
 import dev.fixpoint.feeds.FeedKind;
 import dev.fixpoint.feeds.FeedLoader;
+import dev.fixpoint.feeds.Limits;
 import dev.fixpoint.feeds.LoadedFeeds;
 import dev.fixpoint.feeds.Progress;
 import java.io.PrintWriter;
@@ -36,12 +37,12 @@ final class Feeds {
         }
     }
 
-    static Loaded load(List<Path> paths, PrintWriter progressTo) {
+    static Loaded load(List<Path> paths, PrintWriter progressTo, boolean skipMalformed) {
         Progress progress = progressTo == null ? Progress.none() : new StderrProgress(progressTo);
         try {
-            LoadedFeeds f = FeedLoader.load(paths, progress);
+            LoadedFeeds f = FeedLoader.load(paths, progress, Limits.DEFAULT, skipMalformed);
             if (f.files().getOrDefault(FeedKind.OSV, 0) + f.files().getOrDefault(FeedKind.CSAF, 0) == 0) {
-                throw new UserInputException("no advisories found under " + paths
+                throw new UserInputException("no advisories found in " + paths
                         + ": give directories or files with OSV or CSAF advisories (KEV, EPSS and NVD data only rank"
                         + " findings)");
             }

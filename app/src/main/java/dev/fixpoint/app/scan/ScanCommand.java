@@ -110,6 +110,12 @@ public final class ScanCommand implements Callable<Integer> {
     String exposure;
 
     @Option(
+            names = "--skip-malformed-feeds",
+            description = "Leave out malformed feed files with a warning instead of stopping (default: stop, so"
+                    + " a scan never runs on part of its data unnoticed).")
+    boolean skipMalformedFeeds;
+
+    @Option(
             names = {"-q", "--quiet"},
             description = "No progress on standard error.")
     boolean quiet;
@@ -130,7 +136,7 @@ public final class ScanCommand implements Callable<Integer> {
         ScanInput.Loaded target = input.load(os);
         Inventory inventory = target.inventory();
 
-        Feeds.Loaded loaded = Feeds.load(feeds, quiet ? null : err);
+        Feeds.Loaded loaded = Feeds.load(feeds, quiet ? null : err, skipMalformedFeeds);
         AdvisoryIndex index = AdvisoryIndex.of(loaded.advisories());
         List<Finding> findings = new Matcher(index).match(inventory);
 

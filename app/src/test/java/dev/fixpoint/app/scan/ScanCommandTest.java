@@ -267,6 +267,19 @@ class ScanCommandTest {
         Run malformedFeed = run("scan", "--rpm-list", UBI9, "--os", "AlmaLinux:9", "--feeds", feeds.toString());
         assertThat(malformedFeed.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(malformedFeed.err()).contains("malformed feed: " + badFeed + ":1:1: affected: expected an array");
+        Files.copy(Path.of(ALMA_FEEDS, "ALSA-2023:6746.json"), feeds.resolve("ALSA-2023:6746.json"));
+        Run skipping = run(
+                "scan",
+                "--rpm-list",
+                UBI9,
+                "--os",
+                "AlmaLinux:9",
+                "--feeds",
+                feeds.toString(),
+                "--skip-malformed-feeds",
+                "-q");
+        assertThat(skipping.exit()).as(skipping.err()).isZero();
+        assertThat(skipping.out()).contains("ALSA-2023:6746", "warning: skipped malformed " + badFeed);
 
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         Run noAdvisories = run("scan", "--rpm-list", UBI9, "--os", "AlmaLinux:9", "--feeds", empty.toString());
