@@ -91,9 +91,6 @@ final class RpmEvrScheme implements VersionScheme {
         private final int versionStart;
         private final int versionEnd;
         private final int releaseStart;
-        private final RpmTokens epochTokens;
-        private final RpmTokens versionTokens;
-        private final RpmTokens releaseTokens; // null when there is no release
 
         RpmEvrVersion(String text, int epochStart, int epochEnd, int versionStart, int versionEnd, int releaseStart) {
             super(text, RpmEvrVersion.class);
@@ -102,10 +99,6 @@ final class RpmEvrScheme implements VersionScheme {
             this.versionStart = versionStart;
             this.versionEnd = versionEnd;
             this.releaseStart = releaseStart;
-            this.epochTokens =
-                    epochStart >= 0 && epochEnd > epochStart ? new RpmTokens(text, epochStart, epochEnd) : ZERO;
-            this.versionTokens = new RpmTokens(text, versionStart, versionEnd);
-            this.releaseTokens = releaseStart < 0 ? null : new RpmTokens(text, releaseStart, text.length());
         }
 
         private static final RpmTokens ZERO = new RpmTokens("0", 0, 1);
@@ -129,26 +122,40 @@ final class RpmEvrScheme implements VersionScheme {
             return releaseStart < 0 ? null : text().substring(releaseStart);
         }
 
+        /** Allocation-free: rpmvercmp over the stored bounds of both texts. */
         @Override
         int compareSame(RpmEvrVersion o) {
-            int rc = epochTokens.compareTo(o.epochTokens);
+            String a = text();
+            String b = o.text();
+            boolean ea = epochStart >= 0 && epochEnd > epochStart;
+            boolean eb = o.epochStart >= 0 && o.epochEnd > o.epochStart;
+            int rc = RpmVercmp.compare(
+                    ea ? a : "0",
+                    ea ? epochStart : 0,
+                    ea ? epochEnd : 1,
+                    eb ? b : "0",
+                    eb ? o.epochStart : 0,
+                    eb ? o.epochEnd : 1);
             if (rc != 0) {
                 return rc;
             }
-            rc = versionTokens.compareTo(o.versionTokens);
+            rc = RpmVercmp.compare(a, versionStart, versionEnd, b, o.versionStart, o.versionEnd);
             if (rc != 0) {
                 return rc;
             }
-            if (releaseTokens != null && o.releaseTokens != null) {
-                return releaseTokens.compareTo(o.releaseTokens);
+            if (releaseStart >= 0 && o.releaseStart >= 0) {
+                return RpmVercmp.compare(a, releaseStart, a.length(), b, o.releaseStart, b.length());
             }
-            return releaseTokens != null ? 1 : o.releaseTokens != null ? -1 : 0;
+            return releaseStart >= 0 ? 1 : o.releaseStart >= 0 ? -1 : 0;
         }
 
+        /** Equal labels have equal token lists (see {@link RpmTokens}); built only when hashed. */
         @Override
         int orderHash() {
-            int h = versionTokens.hash(epochTokens.hash(17) * 31 + ':');
-            return releaseTokens == null ? h : releaseTokens.hash(h * 31 + '-');
+            String t = text();
+            RpmTokens e = epochStart >= 0 && epochEnd > epochStart ? new RpmTokens(t, epochStart, epochEnd) : ZERO;
+            int h = new RpmTokens(t, versionStart, versionEnd).hash(e.hash(17) * 31 + ':');
+            return releaseStart < 0 ? h : new RpmTokens(t, releaseStart, t.length()).hash(h * 31 + '-');
         }
     }
 }

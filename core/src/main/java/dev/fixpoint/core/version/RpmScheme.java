@@ -49,11 +49,8 @@ final class RpmScheme implements VersionScheme {
 
     /** A plain rpm version string. */
     static final class RpmVersion extends SchemeVersion<RpmVersion> {
-        private final RpmTokens tokens;
-
         RpmVersion(String text) {
             super(text, RpmVersion.class);
-            this.tokens = new RpmTokens(text, 0, text.length());
         }
 
         @Override
@@ -63,12 +60,12 @@ final class RpmScheme implements VersionScheme {
 
         @Override
         int compareSame(RpmVersion other) {
-            return tokens.compareTo(other.tokens);
+            return RpmVercmp.compare(text(), other.text());
         }
 
         @Override
         int orderHash() {
-            return tokens.hash(0);
+            return new RpmTokens(text(), 0, text().length()).hash(0);
         }
     }
 }

@@ -1,10 +1,10 @@
 package dev.fixpoint.core.version;
 
 /**
- * A version string (or a range of one) cut into what {@link RpmVercmp} compares: runs of ASCII digits,
- * runs of ASCII letters, and the {@code ~} and {@code ^} marks; separators only split runs, so they are
- * dropped. Comparing two token lists gives exactly rpmvercmp's answer, without rescanning characters —
- * this is what parsed rpm versions keep. Numbers of up to 18 digits are also kept as {@code long}s.
+ * A version string (or a range of one) cut into what {@link RpmVercmp} compares: runs of ASCII digits
+ * (leading zeros dropped), runs of ASCII letters, and the {@code ~} and {@code ^} marks; separators
+ * only split runs, so they are dropped. Two strings rpmvercmp calls equal have equal token lists, which
+ * is what {@link #hash} relies on for {@code hashCode} consistent with the order.
  */
 final class RpmTokens {
     static final byte DIGITS = 1;
@@ -76,84 +76,6 @@ final class RpmTokens {
         this.end = en;
         this.number = num;
         this.count = n;
-    }
-
-    /** rpmvercmp of the two token lists (see {@link RpmVercmp}). */
-    int compareTo(RpmTokens o) {
-        int i = 0;
-        int j = 0;
-        while (true) {
-            byte a = i < count ? kind[i] : 0;
-            byte b = j < o.count ? o.kind[j] : 0;
-            if (a == TILDE || b == TILDE) {
-                if (a != TILDE) {
-                    return 1;
-                }
-                if (b != TILDE) {
-                    return -1;
-                }
-                i++;
-                j++;
-                continue;
-            }
-            if (a == CARET || b == CARET) {
-                if (a == 0) {
-                    return -1;
-                }
-                if (b == 0) {
-                    return 1;
-                }
-                if (a != CARET) {
-                    return 1;
-                }
-                if (b != CARET) {
-                    return -1;
-                }
-                i++;
-                j++;
-                continue;
-            }
-            if (a == 0 || b == 0) {
-                return a == 0 && b == 0 ? 0 : a == 0 ? -1 : 1;
-            }
-            if (a != b) {
-                return a == DIGITS ? 1 : -1; // a number is newer than letters
-            }
-            int rc;
-            if (a == DIGITS) {
-                long x = number[i];
-                long y = o.number[j];
-                if (x >= 0 && y >= 0) {
-                    rc = Long.compare(x, y);
-                } else {
-                    int lx = end[i] - start[i];
-                    int ly = o.end[j] - o.start[j];
-                    rc = lx != ly ? Integer.compare(lx, ly) : run(o, i, j);
-                }
-            } else {
-                rc = run(o, i, j);
-            }
-            if (rc != 0) {
-                return rc < 0 ? -1 : 1;
-            }
-            i++;
-            j++;
-        }
-    }
-
-    private int run(RpmTokens o, int i, int j) {
-        int p = start[i];
-        int q = o.start[j];
-        int pe = end[i];
-        int qe = o.end[j];
-        while (p < pe && q < qe) {
-            char x = s.charAt(p++);
-            char y = o.s.charAt(q++);
-            if (x != y) {
-                return x < y ? -1 : 1;
-            }
-        }
-        return Integer.compare(pe - p, qe - q);
     }
 
     /** Equal token lists hash alike. */
