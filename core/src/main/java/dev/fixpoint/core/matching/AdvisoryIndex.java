@@ -56,13 +56,14 @@ public final class AdvisoryIndex {
         Advisory old = byId.remove(identity);
         if (old != null) {
             for (Affected a : old.affected()) {
-                String k = key(a.pkg().ecosystem(), a.pkg().name());
-                touched.add(k);
-                byKey.computeIfPresent(k, (key, list) -> {
-                    List<CompiledAffected> kept = new ArrayList<>(list);
-                    kept.removeIf(c -> identity(c.advisory()).equals(identity));
-                    return kept.isEmpty() ? null : List.copyOf(kept);
-                });
+                for (String k : keys(a)) {
+                    touched.add(k);
+                    byKey.computeIfPresent(k, (key, list) -> {
+                        List<CompiledAffected> kept = new ArrayList<>(list);
+                        kept.removeIf(c -> identity(c.advisory()).equals(identity));
+                        return kept.isEmpty() ? null : List.copyOf(kept);
+                    });
+                }
             }
         }
         if (advisory.isWithdrawn()) {
@@ -70,17 +71,36 @@ public final class AdvisoryIndex {
         }
         byId.put(identity, advisory);
         for (Affected a : advisory.affected()) {
-            String k = key(a.pkg().ecosystem(), a.pkg().name());
-            touched.add(k);
             CompiledAffected compiled = CompiledAffected.compile(advisory, a);
-            byKey.merge(k, List.of(compiled), (x, y) -> {
-                List<CompiledAffected> merged = new ArrayList<>(x.size() + 1);
-                merged.addAll(x);
-                merged.addAll(y);
-                return List.copyOf(merged);
-            });
+            for (String k : keys(a)) {
+                touched.add(k);
+                byKey.merge(k, List.of(compiled), (x, y) -> {
+                    List<CompiledAffected> merged = new ArrayList<>(x.size() + 1);
+                    merged.addAll(x);
+                    merged.addAll(y);
+                    return List.copyOf(merged);
+                });
+            }
         }
         return touched;
+    }
+
+    /**
+     * The keys an entry is found under: its package, and for Debian and Ubuntu also the binary
+     * packages the advisory lists as built from that source (Ubuntu's {@code binaries}), so that an
+     * installed binary whose source package the inventory does not name (an SBOM without {@code
+     * upstream}) still meets it.
+     */
+    static Set<String> keys(Affected a) {
+        Set<String> keys = new LinkedHashSet<>();
+        keys.add(key(a.pkg().ecosystem(), a.pkg().name()));
+        Ecosystem.Family f = a.pkg().ecosystem().family();
+        if (f == Ecosystem.Family.DEBIAN || f == Ecosystem.Family.UBUNTU) {
+            for (String b : a.binaries()) {
+                keys.add(key(a.pkg().ecosystem(), b));
+            }
+        }
+        return keys;
     }
 
     /** The compiled entries under one key, in insertion order (empty when none). */

@@ -32,6 +32,13 @@ final class Evaluation {
                 + subject.ecosystem() + "; advisory " + entry.advisory().id() + " lists "
                 + a.pkg().name()
                 + " in " + a.pkg().ecosystem());
+        if (!a.pkg()
+                .ecosystem()
+                .matchName(a.pkg().name())
+                .equals(subject.ecosystem().matchName(subject.name()))) {
+            path.add("the advisory lists " + subject.name() + " among the binaries built from "
+                    + a.pkg().name());
+        }
         String schemeId = entry.scheme() == null ? null : entry.scheme().id();
         boolean listed = a.versions().contains(subject.version());
 

@@ -211,6 +211,28 @@ class MatcherTest {
     }
 
     @Test
+    void ubuntuBinaryListsMeetBinariesWhoseSourceIsNotKnown() {
+        Ecosystem jammy = Ecosystem.of("Ubuntu:22.04:LTS");
+        Advisory usn = advisory(
+                "USN-1",
+                new Affected(
+                        new PackageRef(jammy, "openssl"),
+                        List.of(range(Event.introduced("0"), Event.fixed("3.0.2-0ubuntu1.18"))),
+                        List.of(),
+                        List.of("libssl3", "openssl"),
+                        Map.of()));
+        // An SBOM's deb component without a source: found through the advisory's binary list.
+        MatchResult r = verdict(usn, new InstalledPackage(jammy, "libssl3", "3.0.2-0ubuntu1.10", "amd64"));
+        assertThat(r.state()).isEqualTo(MatchState.AFFECTED);
+        assertThat(r.evidence().decisionPath()).anyMatch(s -> s.contains("among the binaries built from openssl"));
+        // With its source known, it meets the source entry once.
+        assertThat(new Matcher(AdvisoryIndex.of(List.of(usn)))
+                        .evaluate(
+                                new InstalledPackage(jammy, "libssl3", "3.0.2-0ubuntu1.10", "amd64", "openssl", null)))
+                .hasSize(1);
+    }
+
+    @Test
     void otherEcosystemsAndOtherNamesDoNotMeet() {
         Advisory a = advisory("GHSA-8", affected(NPM, "x", range(Event.introduced("0"))));
         Matcher m = new Matcher(AdvisoryIndex.of(List.of(a)));
