@@ -17,9 +17,26 @@ final class RpmVercmp {
     }
 
     static int compare(String s1, int one, int end1, String s2, int two, int end2) {
-        if (end1 - one == end2 - two && s1.regionMatches(one, s2, two, end1 - one)) {
+        // Skip the common prefix, then back up to where rpmvercmp's loop would stand: the start of the
+        // alphanumeric run holding the first difference. Everything before compared equal, and the loop
+        // carries no state but its positions, so resuming there gives the same answer (versions of one
+        // package usually share a long prefix). Identical strings are equal, as rpmvercmp's first check.
+        int n = Math.min(end1 - one, end2 - two);
+        int k = 0;
+        while (k < n && s1.charAt(one + k) == s2.charAt(two + k)) {
+            k++;
+        }
+        if (k == end1 - one && k == end2 - two) {
             return 0;
         }
+        while (k > 0
+                && !isSeparator(s1.charAt(one + k - 1))
+                && s1.charAt(one + k - 1) != '~'
+                && s1.charAt(one + k - 1) != '^') {
+            k--;
+        }
+        one += k;
+        two += k;
         while (one < end1 || two < end2) {
             while (one < end1 && isSeparator(s1.charAt(one))) {
                 one++;
