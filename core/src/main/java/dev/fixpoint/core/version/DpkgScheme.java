@@ -146,6 +146,22 @@ final class DpkgScheme implements VersionScheme {
 
     /** dpkg's {@code verrevcmp} over {@code a[ai, ae)} and {@code b[bi, be)}. */
     static int verrevcmp(String a, int ai, int ae, String b, int bi, int be) {
+        // Skip the common prefix and resume where the loop would stand: in a non-digit stretch at the
+        // difference itself, in a digit run at its start. What came before compared equal, and the loop
+        // keeps no other state, so the answer is the same (versions of one package share long prefixes).
+        int n = Math.min(ae - ai, be - bi);
+        int k = 0;
+        while (k < n && a.charAt(ai + k) == b.charAt(bi + k)) {
+            k++;
+        }
+        if (k == ae - ai && k == be - bi) {
+            return 0;
+        }
+        while (k > 0 && Digits.isAsciiDigit(a.charAt(ai + k - 1))) {
+            k--;
+        }
+        ai += k;
+        bi += k;
         while (ai < ae || bi < be) {
             int firstDiff = 0;
             while ((ai < ae && !Digits.isAsciiDigit(a.charAt(ai))) || (bi < be && !Digits.isAsciiDigit(b.charAt(bi)))) {
