@@ -1,0 +1,327 @@
+package dev.fixpoint.server.inventory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fixpoint.core.inventory.InstalledPackage;
+import dev.fixpoint.core.inventory.Inventory;
+import dev.fixpoint.core.matching.AdvisoryIndex;
+import dev.fixpoint.core.matching.Evidence;
+import dev.fixpoint.core.matching.MatchResult;
+import dev.fixpoint.core.matching.MatchState;
+import dev.fixpoint.core.matching.Matcher;
+import dev.fixpoint.core.matching.Verdict;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Stores a host's inventory and keeps its findings current. On each report only what changed is
+ * judged again: packages added or upgraded get verdicts from the {@link Matcher}, their open findings
+ * that no longer apply are resolved, and findings of removed packages are resolved; unchanged
+ * packages keep their findings untouched. An unchanged inventory (same hash) only marks the host
+ * seen. Findings have first-seen and resolved-at times, so time to remediate can be computed.
+ */
+public final class InventoryStore {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * What an ingest did.
+     *
+     * @param changed whether the inventory differed from the stored one
+     * @param packagesJudged packages judged again (added or changed)
+     * @param packagesRemoved packages no longer installed
+     * @param findingsOpened findings opened
+     * @param findingsResolved findings resolved
+     */
+    public record Result(
+            boolean changed, int packagesJudged, int packagesRemoved, int findingsOpened, int findingsResolved) {}
+
+    /** A stored finding. */
+    public record StoredFinding(
+            String id,
+            String hostId,
+            String ecosystem,
+            String pkg,
+            String arch,
+            String advisorySource,
+            String advisoryId,
+            MatchState state,
+            String installed,
+            String fixed,
+            Instant firstSeen,
+            Instant resolved) {
+        public boolean isOpen() {
+            return resolved == null;
+        }
+    }
+
+    /** Creates a host, or returns the id of the one with this hostname. */
+    public String host(Handle h, String hostname, Instant now) {
+        return h.createQuery("SELECT id FROM host WHERE hostname = :n")
+                .bind("n", hostname)
+                .mapTo(String.class)
+                .findOne()
+                .orElseGet(() -> {
+                    String id = UUID.randomUUID().toString();
+                    h.createUpdate("INSERT INTO host (id, hostname, created_micros, last_seen_micros)"
+                                    + " VALUES (:id, :n, :t, :t)")
+                            .bind("id", id)
+                            .bind("n", hostname)
+                            .bind("t", micros(now))
+                            .execute();
+                    return id;
+                });
+    }
+
+    /** Stores {@code inventory} as the host's current one and updates its findings. */
+    public Result ingest(Handle h, String hostId, Inventory inventory, AdvisoryIndex index, Instant now) {
+        String hash = hash(inventory);
+        String stored = h.createQuery("SELECT COALESCE(inventory_hash, '') FROM host WHERE id = :id")
+                .bind("id", hostId)
+                .mapTo(String.class)
+                .findOne()
+                .orElseThrow(() -> new IllegalArgumentException("no host " + hostId));
+        if (hash.equals(stored)) {
+            h.createUpdate("UPDATE host SET last_seen_micros = :t WHERE id = :id")
+                    .bind("t", micros(now))
+                    .bind("id", hostId)
+                    .execute();
+            return new Result(false, 0, 0, 0, 0);
+        }
+
+        Map<String, InstalledPackage> old = new HashMap<>();
+        h.createQuery("SELECT * FROM host_package WHERE host_id = :id")
+                .bind("id", hostId)
+                .map((rs, ctx) -> {
+                    String arch = rs.getString("arch");
+                    return new InstalledPackage(
+                            dev.fixpoint.core.platform.Ecosystem.of(rs.getString("ecosystem")),
+                            rs.getString("name"),
+                            rs.getString("version"),
+                            arch.isEmpty() ? null : arch,
+                            rs.getString("source_name"),
+                            rs.getString("source_version"));
+                })
+                .forEach(p -> old.put(key(p), p));
+        Map<String, InstalledPackage> current = new LinkedHashMap<>();
+        for (InstalledPackage p : inventory.packages()) {
+            current.put(key(p), p);
+        }
+
+        List<InstalledPackage> changed = new ArrayList<>();
+        for (Map.Entry<String, InstalledPackage> e : current.entrySet()) {
+            if (!e.getValue().equals(old.get(e.getKey()))) {
+                changed.add(e.getValue());
+            }
+        }
+        List<InstalledPackage> removed = new ArrayList<>();
+        for (Map.Entry<String, InstalledPackage> e : old.entrySet()) {
+            if (!current.containsKey(e.getKey())) {
+                removed.add(e.getValue());
+            }
+        }
+
+        Map<String, List<StoredFinding>> openByPackage = new HashMap<>();
+        for (StoredFinding f : findings(h, hostId)) {
+            if (f.isOpen()) {
+                openByPackage
+                        .computeIfAbsent(
+                                f.ecosystem() + '\u0000' + f.pkg() + '\u0000' + f.arch(), k -> new ArrayList<>())
+                        .add(f);
+            }
+        }
+        int opened = 0;
+        int resolved = 0;
+        Matcher matcher = new Matcher(index);
+        for (InstalledPackage p : changed) {
+            Map<String, Verdict> affecting = new HashMap<>();
+            for (Verdict v : matcher.evaluate(p)) {
+                if (v.result().state() != MatchState.NOT_AFFECTED) {
+                    affecting.put(
+                            v.advisory().source() + '\u0000' + v.advisory().id(), v);
+                }
+            }
+            for (StoredFinding f : openByPackage.getOrDefault(key(p), List.of())) {
+                Verdict v = affecting.remove(f.advisorySource() + '\u0000' + f.advisoryId());
+                if (v == null) {
+                    resolved += resolve(h, f.id(), now);
+                } else {
+                    update(h, f.id(), p, v);
+                }
+            }
+            for (Verdict v : affecting.values()) {
+                insert(h, hostId, p, v, now);
+                opened++;
+            }
+            upsertPackage(h, hostId, p, old.containsKey(key(p)));
+        }
+        for (InstalledPackage p : removed) {
+            for (StoredFinding f : openByPackage.getOrDefault(key(p), List.of())) {
+                resolved += resolve(h, f.id(), now);
+            }
+            h.createUpdate("DELETE FROM host_package WHERE host_id = :h AND ecosystem = :e AND name = :n AND arch = :a")
+                    .bind("h", hostId)
+                    .bind("e", p.ecosystem().name())
+                    .bind("n", p.name())
+                    .bind("a", arch(p))
+                    .execute();
+        }
+        h.createUpdate("UPDATE host SET inventory_hash = :hash, package_count = :n, ecosystem = :eco,"
+                        + " last_seen_micros = :t WHERE id = :id")
+                .bind("hash", hash)
+                .bind("n", current.size())
+                .bind(
+                        "eco",
+                        inventory.ecosystem() == null
+                                ? null
+                                : inventory.ecosystem().name())
+                .bind("t", micros(now))
+                .bind("id", hostId)
+                .execute();
+        return new Result(true, changed.size(), removed.size(), opened, resolved);
+    }
+
+    /** The host's findings, open and resolved, oldest first. */
+    public List<StoredFinding> findings(Handle h, String hostId) {
+        return h.createQuery(
+                        "SELECT * FROM finding WHERE host_id = :h ORDER BY first_seen_micros, package, advisory_id")
+                .bind("h", hostId)
+                .map((rs, ctx) -> {
+                    long r = rs.getLong("resolved_micros");
+                    boolean open = rs.wasNull();
+                    return new StoredFinding(
+                            rs.getString("id"),
+                            rs.getString("host_id"),
+                            rs.getString("ecosystem"),
+                            rs.getString("package"),
+                            rs.getString("arch"),
+                            rs.getString("advisory_source"),
+                            rs.getString("advisory_id"),
+                            MatchState.valueOf(rs.getString("state")),
+                            rs.getString("installed"),
+                            rs.getString("fixed"),
+                            instant(rs.getLong("first_seen_micros")),
+                            open ? null : instant(r));
+                })
+                .list();
+    }
+
+    private static int resolve(Handle h, String id, Instant now) {
+        return h.createUpdate("UPDATE finding SET resolved_micros = :t WHERE id = :id AND resolved_micros IS NULL")
+                .bind("t", micros(now))
+                .bind("id", id)
+                .execute();
+    }
+
+    private static void update(Handle h, String id, InstalledPackage p, Verdict v) {
+        h.createUpdate("UPDATE finding SET state = :s, installed = :i, fixed = :f, evidence = :ev WHERE id = :id")
+                .bind("s", v.result().state().name())
+                .bind("i", p.version())
+                .bind("f", v.result().fixedVersion())
+                .bind("ev", evidence(v.result()))
+                .bind("id", id)
+                .execute();
+    }
+
+    private static void insert(Handle h, String hostId, InstalledPackage p, Verdict v, Instant now) {
+        h.createUpdate("INSERT INTO finding (id, host_id, ecosystem, package, arch, advisory_source, advisory_id,"
+                        + " state, installed, fixed, evidence, first_seen_micros)"
+                        + " VALUES (:id, :h, :e, :p, :a, :src, :adv, :s, :i, :f, :ev, :t)")
+                .bind("id", UUID.randomUUID().toString())
+                .bind("h", hostId)
+                .bind("e", p.ecosystem().name())
+                .bind("p", p.name())
+                .bind("a", arch(p))
+                .bind("src", v.advisory().source())
+                .bind("adv", v.advisory().id())
+                .bind("s", v.result().state().name())
+                .bind("i", p.version())
+                .bind("f", v.result().fixedVersion())
+                .bind("ev", evidence(v.result()))
+                .bind("t", micros(now))
+                .execute();
+    }
+
+    private static void upsertPackage(Handle h, String hostId, InstalledPackage p, boolean exists) {
+        String sql = exists
+                ? "UPDATE host_package SET version = :v, source_name = :sn, source_version = :sv"
+                        + " WHERE host_id = :h AND ecosystem = :e AND name = :n AND arch = :a"
+                : "INSERT INTO host_package (host_id, ecosystem, name, arch, version, source_name, source_version)"
+                        + " VALUES (:h, :e, :n, :a, :v, :sn, :sv)";
+        h.createUpdate(sql)
+                .bind("h", hostId)
+                .bind("e", p.ecosystem().name())
+                .bind("n", p.name())
+                .bind("a", arch(p))
+                .bind("v", p.version())
+                .bind("sn", p.sourceName())
+                .bind("sv", p.sourceVersion())
+                .execute();
+    }
+
+    private static String evidence(MatchResult r) {
+        Evidence e = r.evidence();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("scheme", e.scheme());
+        m.put("matchedBy", e.matchedBy());
+        m.put("installedVersion", e.installedVersion());
+        m.put("fixedVersion", e.fixedVersion());
+        m.put("range", e.range());
+        m.put("decisionPath", e.decisionPath());
+        if (r instanceof MatchResult.Unknown u) {
+            m.put("reason", u.reason());
+        }
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static String key(InstalledPackage p) {
+        return p.ecosystem().name() + '\u0000' + p.name() + '\u0000' + arch(p);
+    }
+
+    private static String arch(InstalledPackage p) {
+        return p.arch() == null ? "" : p.arch();
+    }
+
+    /** SHA-256 over the sorted packages, so the same inventory in any order hashes alike. */
+    public static String hash(Inventory inventory) {
+        List<String> lines = new ArrayList<>();
+        for (InstalledPackage p : inventory.packages()) {
+            lines.add(String.join(
+                    "\t", p.ecosystem().name(), p.name(), arch(p), p.version(), p.sourceName(), p.sourceVersion()));
+        }
+        lines.sort(null);
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(Objects.toString(inventory.ecosystem(), "").getBytes(StandardCharsets.UTF_8));
+            for (String l : lines) {
+                sha.update((l + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static long micros(Instant t) {
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+    }
+
+    static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+    }
+}

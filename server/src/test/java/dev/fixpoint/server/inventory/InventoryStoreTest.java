@@ -1,0 +1,144 @@
+package dev.fixpoint.server.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fixpoint.core.inventory.InstalledPackage;
+import dev.fixpoint.core.inventory.Inventory;
+import dev.fixpoint.core.inventory.RpmQueryParser;
+import dev.fixpoint.core.matching.AdvisoryIndex;
+import dev.fixpoint.core.matching.MatchState;
+import dev.fixpoint.core.platform.Ecosystem;
+import dev.fixpoint.feeds.FeedLoader;
+import dev.fixpoint.feeds.Progress;
+import dev.fixpoint.server.platform.Database;
+import dev.fixpoint.server.platform.TestDatabases;
+import java.io.InputStreamReader;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A real UBI 9 inventory against real AlmaLinux 9 advisories, reported again and again as it changes:
+ * findings open, stay, resolve and reopen, on SQLite and on PostgreSQL.
+ */
+class InventoryStoreTest {
+
+    static final Ecosystem ALMA = Ecosystem.of("AlmaLinux:9");
+    static final Instant T0 = Instant.parse("2026-11-01T08:00:00Z");
+
+    @TempDir
+    Path tmp;
+
+    static Inventory ubi9() throws Exception {
+        try (var in = new InputStreamReader(
+                Objects.requireNonNull(
+                        InventoryStoreTest.class.getResourceAsStream("/inventories/ubi9-9.2.rpm-list.tsv")),
+                StandardCharsets.UTF_8)) {
+            return RpmQueryParser.parse(in, ALMA, "ubi9");
+        }
+    }
+
+    static AdvisoryIndex advisories() throws URISyntaxException {
+        Path dir = Path.of(Objects.requireNonNull(InventoryStoreTest.class.getResource("/advisories"))
+                .toURI());
+        return AdvisoryIndex.of(FeedLoader.load(List.of(dir), Progress.none()).advisories());
+    }
+
+    static Inventory with(Inventory inv, String name, String version) {
+        List<InstalledPackage> out = new ArrayList<>();
+        for (InstalledPackage p : inv.packages()) {
+            out.add(p.name().equals(name) ? new InstalledPackage(p.ecosystem(), p.name(), version, p.arch()) : p);
+        }
+        return new Inventory(inv.ecosystem(), out, inv.origin());
+    }
+
+    static Inventory without(Inventory inv, String prefix) {
+        return new Inventory(
+                inv.ecosystem(),
+                inv.packages().stream()
+                        .filter(p -> !p.name().startsWith(prefix))
+                        .toList(),
+                inv.origin());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void findingsOpenStayResolveAndReopenAsTheHostChanges(String kind) throws Exception {
+        TestDatabases.Fresh fresh = TestDatabases.create(kind, tmp);
+        try (Database db = Database.open(fresh.config())) {
+            InventoryStore store = new InventoryStore();
+            AdvisoryIndex index = advisories();
+            Inventory inv = ubi9();
+
+            String host = db.jdbi().inTransaction(h -> store.host(h, "web01", T0));
+            InventoryStore.Result first = db.jdbi().inTransaction(h -> store.ingest(h, host, inv, index, T0));
+            assertThat(first.packagesJudged()).isEqualTo(180);
+            assertThat(first.findingsOpened()).isEqualTo(4); // libnghttp2, glibc, glibc-common, glibc-minimal-langpack
+            List<InventoryStore.StoredFinding> open = db.jdbi().withHandle(h -> store.findings(h, host));
+            assertThat(open).allMatch(InventoryStore.StoredFinding::isOpen);
+            assertThat(open)
+                    .filteredOn(f -> f.pkg().equals("libnghttp2"))
+                    .singleElement()
+                    .satisfies(f -> {
+                        assertThat(f.advisoryId()).isEqualTo("ALSA-2023:6746");
+                        assertThat(f.state()).isEqualTo(MatchState.AFFECTED);
+                        assertThat(f.fixed()).isEqualTo("1.43.0-5.el9_3.1");
+                        assertThat(f.firstSeen()).isEqualTo(T0);
+                    });
+
+            // The same inventory again: nothing judged, nothing changes.
+            InventoryStore.Result same =
+                    db.jdbi().inTransaction(h -> store.ingest(h, host, inv, index, T0.plusSeconds(300)));
+            assertThat(same.changed()).isFalse();
+
+            // libnghttp2 upgraded to the fix: only it is judged, its finding resolves; glibc's stay open.
+            Instant t2 = T0.plus(Duration.ofDays(3));
+            Inventory patched = with(inv, "libnghttp2", "1.43.0-5.el9_3.1");
+            InventoryStore.Result up = db.jdbi().inTransaction(h -> store.ingest(h, host, patched, index, t2));
+            assertThat(up.packagesJudged()).isEqualTo(1);
+            assertThat(up.findingsResolved()).isEqualTo(1);
+            List<InventoryStore.StoredFinding> after = db.jdbi().withHandle(h -> store.findings(h, host));
+            InventoryStore.StoredFinding fixed = after.stream()
+                    .filter(f -> f.pkg().equals("libnghttp2"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(fixed.resolved()).isEqualTo(t2);
+            assertThat(Duration.between(fixed.firstSeen(), fixed.resolved())).isEqualTo(Duration.ofDays(3));
+            assertThat(after.stream().filter(f -> f.pkg().startsWith("glibc")))
+                    .allMatch(f -> f.isOpen() && f.firstSeen().equals(T0));
+
+            // Downgraded again: a new finding opens; the resolved one stays in history.
+            Instant t3 = t2.plus(Duration.ofDays(1));
+            InventoryStore.Result down = db.jdbi().inTransaction(h -> store.ingest(h, host, inv, index, t3));
+            assertThat(down.findingsOpened()).isEqualTo(1);
+            List<InventoryStore.StoredFinding> history = db.jdbi().withHandle(h -> store.findings(h, host));
+            assertThat(history)
+                    .filteredOn(f -> f.pkg().equals("libnghttp2"))
+                    .extracting(InventoryStore.StoredFinding::firstSeen, InventoryStore.StoredFinding::resolved)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(T0, t2), org.assertj.core.groups.Tuple.tuple(t3, null));
+
+            // glibc removed altogether: its findings resolve.
+            Instant t4 = t3.plus(Duration.ofDays(1));
+            InventoryStore.Result gone =
+                    db.jdbi().inTransaction(h -> store.ingest(h, host, without(inv, "glibc"), index, t4));
+            assertThat(gone.packagesRemoved()).isEqualTo(3);
+            assertThat(gone.findingsResolved()).isEqualTo(3);
+            int count = db.jdbi().withHandle(h -> h.createQuery("SELECT package_count FROM host WHERE id = :id")
+                    .bind("id", host)
+                    .mapTo(Integer.class)
+                    .one());
+            assertThat(count).isEqualTo(177);
+        } finally {
+            fresh.drop().close();
+        }
+    }
+}
