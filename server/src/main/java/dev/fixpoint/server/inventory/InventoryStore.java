@@ -145,25 +145,9 @@ public final class InventoryStore {
         int resolved = 0;
         Matcher matcher = new Matcher(index);
         for (InstalledPackage p : changed) {
-            Map<String, Verdict> affecting = new HashMap<>();
-            for (Verdict v : matcher.evaluate(p)) {
-                if (v.result().state() != MatchState.NOT_AFFECTED) {
-                    affecting.put(
-                            v.advisory().source() + '\u0000' + v.advisory().id(), v);
-                }
-            }
-            for (StoredFinding f : openByPackage.getOrDefault(key(p), List.of())) {
-                Verdict v = affecting.remove(f.advisorySource() + '\u0000' + f.advisoryId());
-                if (v == null) {
-                    resolved += resolve(h, f.id(), now);
-                } else {
-                    update(h, f.id(), p, v);
-                }
-            }
-            for (Verdict v : affecting.values()) {
-                insert(h, hostId, p, v, now);
-                opened++;
-            }
+            int[] counts = judge(h, hostId, p, matcher, openByPackage.getOrDefault(key(p), List.of()), now);
+            opened += counts[0];
+            resolved += counts[1];
             upsertPackage(h, hostId, p, old.containsKey(key(p)));
         }
         for (InstalledPackage p : removed) {
@@ -190,6 +174,96 @@ public final class InventoryStore {
                 .bind("id", hostId)
                 .execute();
         return new Result(true, changed.size(), removed.size(), opened, resolved);
+    }
+
+    /**
+     * Judges one package again and brings its open findings in line: opens findings for advisories
+     * that now affect it, updates those that still do, resolves the rest. Returns {opened, resolved}.
+     */
+    private static int[] judge(
+            Handle h, String hostId, InstalledPackage p, Matcher matcher, List<StoredFinding> open, Instant now) {
+        Map<String, Verdict> affecting = new HashMap<>();
+        for (Verdict v : matcher.evaluate(p)) {
+            if (v.result().state() != MatchState.NOT_AFFECTED) {
+                affecting.put(v.advisory().source() + '\u0000' + v.advisory().id(), v);
+            }
+        }
+        int opened = 0;
+        int resolved = 0;
+        for (StoredFinding f : open) {
+            Verdict v = affecting.remove(f.advisorySource() + '\u0000' + f.advisoryId());
+            if (v == null) {
+                resolved += resolve(h, f.id(), now);
+            } else {
+                update(h, f.id(), p, v);
+            }
+        }
+        for (Verdict v : affecting.values()) {
+            insert(h, hostId, p, v, now);
+            opened++;
+        }
+        return new int[] {opened, resolved};
+    }
+
+    /**
+     * After advisories changed: judges again only the installed packages under the keys that {@link
+     * AdvisoryIndex#put} returned (by binary or source name), on every host that has them.
+     *
+     * @return {packages judged, findings opened, findings resolved}
+     */
+    public int[] reevaluate(Handle h, java.util.Set<String> touchedKeys, AdvisoryIndex index, Instant now) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (String k : touchedKeys) {
+            int sep = k.indexOf('\u0000');
+            names.add(sep < 0 ? k : k.substring(sep + 1));
+        }
+        if (names.isEmpty()) {
+            return new int[] {0, 0, 0};
+        }
+        List<String> hostOf = new ArrayList<>();
+        List<InstalledPackage> candidates = new ArrayList<>();
+        h.createQuery("SELECT * FROM host_package WHERE lower(name) IN (<names>) OR lower(source_name) IN (<names>)")
+                .bindList(
+                        "names",
+                        names.stream()
+                                .map(n -> n.toLowerCase(java.util.Locale.ROOT))
+                                .toList())
+                .map((rs, ctx) -> {
+                    String arch = rs.getString("arch");
+                    hostOf.add(rs.getString("host_id"));
+                    return new InstalledPackage(
+                            dev.fixpoint.core.platform.Ecosystem.of(rs.getString("ecosystem")),
+                            rs.getString("name"),
+                            rs.getString("version"),
+                            arch.isEmpty() ? null : arch,
+                            rs.getString("source_name"),
+                            rs.getString("source_version"));
+                })
+                .forEach(candidates::add);
+        Matcher matcher = new Matcher(index);
+        Map<String, Map<String, List<StoredFinding>>> openByHost = new HashMap<>();
+        int opened = 0;
+        int resolved = 0;
+        for (int i = 0; i < candidates.size(); i++) {
+            String hostId = hostOf.get(i);
+            Map<String, List<StoredFinding>> open = openByHost.computeIfAbsent(hostId, id -> {
+                Map<String, List<StoredFinding>> m = new HashMap<>();
+                for (StoredFinding f : findings(h, id)) {
+                    if (f.isOpen()) {
+                        m.computeIfAbsent(
+                                        f.ecosystem() + '\u0000' + f.pkg() + '\u0000' + f.arch(),
+                                        x -> new ArrayList<>())
+                                .add(f);
+                    }
+                }
+                return m;
+            });
+            InstalledPackage p = candidates.get(i);
+            int[] c = judge(h, hostId, p, matcher, open.getOrDefault(key(p), List.of()), now);
+            opened += c[0];
+            resolved += c[1];
+        }
+        return new int[] {candidates.size(), opened, resolved};
     }
 
     /** The host's findings, open and resolved, oldest first. */

@@ -137,6 +137,39 @@ class InventoryStoreTest {
                     .mapTo(Integer.class)
                     .one());
             assertThat(count).isEqualTo(177);
+
+            // A new advisory for curl: only the hosts' curl packages are judged again.
+            Instant t5 = t4.plus(Duration.ofDays(1));
+            dev.fixpoint.core.advisory.Advisory curl = new dev.fixpoint.core.advisory.Advisory(
+                    "TEST-CURL-1",
+                    "test",
+                    null,
+                    List.of("CVE-2099-0002"),
+                    List.of(),
+                    null,
+                    null,
+                    List.of(),
+                    null,
+                    null,
+                    null,
+                    List.of(new dev.fixpoint.core.advisory.Affected(
+                            new dev.fixpoint.core.advisory.PackageRef(ALMA, "curl-minimal"),
+                            List.of(new dev.fixpoint.core.advisory.Range(
+                                    dev.fixpoint.core.advisory.Range.Type.ECOSYSTEM,
+                                    List.of(
+                                            dev.fixpoint.core.advisory.Event.introduced("0"),
+                                            dev.fixpoint.core.advisory.Event.fixed("7.76.1-99.el9")))))),
+                    List.of(),
+                    List.of());
+            java.util.Set<String> touched = index.put(curl);
+            int[] re = db.jdbi().inTransaction(h -> store.reevaluate(h, touched, index, t5));
+            assertThat(re[0]).isEqualTo(1); // curl-minimal on web01
+            assertThat(re[1]).isEqualTo(1);
+            List<InventoryStore.StoredFinding> withCurl = db.jdbi().withHandle(h -> store.findings(h, host));
+            assertThat(withCurl)
+                    .filteredOn(f -> f.advisoryId().equals("TEST-CURL-1"))
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.firstSeen()).isEqualTo(t5));
         } finally {
             fresh.drop().close();
         }
