@@ -8,7 +8,6 @@ import dev.fixpoint.core.inventory.OsRelease;
 import dev.fixpoint.core.inventory.RpmQueryParser;
 import dev.fixpoint.core.platform.Ecosystem;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
@@ -20,9 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Collects what a root filesystem has installed: the live system ({@code /}), an unpacked container
@@ -166,46 +162,27 @@ public final class RootCollector {
         // The database directory as the root's own rpm knows it (Debian's rpm defaults to ~/.rpmdb).
         cmd.addAll(List.of("--dbpath", "/" + db.substring(0, db.lastIndexOf('/'))));
         cmd.addAll(List.of("-qa", "--queryformat", RPM_QUERY_FORMAT));
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
-        } catch (IOException e) {
-            throw new CollectException(
-                    "found an rpm database (" + db + ") under " + fs.root()
-                            + ", but cannot run \"" + rpmCommand + "\" to read it (" + e.getMessage()
-                            + "); install rpm, or list the packages on that system with rpm -qa --qf"
-                            + " '%{NAME}\\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\t%{ARCH}\\n' and scan with --rpm-list",
-                    e);
+        if (rpmCommand.contains("/") ? !Files.isExecutable(Path.of(rpmCommand)) : !onPath(rpmCommand)) {
+            throw new CollectException("found an rpm database (" + db + ") under " + fs.root()
+                    + ", but cannot run \"" + rpmCommand + "\" to read it; install rpm, or list the packages on"
+                    + " that system with rpm -qa --qf '%{NAME}\\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\t%{ARCH}\\n'"
+                    + " and scan with --rpm-list");
         }
-        try {
-            p.getOutputStream().close();
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-            if (!p.waitFor(rpmTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new CollectException(rpmCommand + " -qa did not finish within " + rpmTimeout);
-            }
-            String stdout = new String(out.get(), StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                String stderr = new String(err.get(), StandardCharsets.UTF_8).strip();
-                throw new CollectException(rpmCommand + " -qa failed (exit " + p.exitValue() + "): " + stderr);
-            }
-            return RpmQueryParser.parse(new StringReader(stdout), eco, "rpm -qa in " + fs.root());
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new CollectException("interrupted while running rpm", e);
-        } catch (ExecutionException | IOException e) {
-            throw new CollectException("cannot read the output of rpm: " + e.getMessage(), e);
-        }
+        String stdout = Commands.run(cmd, rpmTimeout, java.util.Set.of(0));
+        return RpmQueryParser.parse(new StringReader(stdout), eco, "rpm -qa in " + fs.root());
     }
 
-    private static byte[] readAll(InputStream in) {
-        try (in) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            return new byte[0];
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
         }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Reader reader(Path p) throws IOException {

@@ -110,6 +110,20 @@ class RootCollectorTest {
     }
 
     @Test
+    void pendingUpdatesOfTheLiveSystemFromTheRealApt() throws Exception {
+        Ci.require(Files.isExecutable(Path.of("/usr/bin/apt-get")), "a Debian or Ubuntu machine with apt");
+        var updates = new PendingUpdatesCollector(Duration.ofMinutes(2)).collect("dpkg");
+        // Whatever this machine lacks, every pending update names a package and a version to install.
+        assertThat(updates).allSatisfy(u -> {
+            assertThat(u.name()).isNotBlank();
+            assertThat(u.available()).isNotBlank();
+            assertThat(u.security()).isNotNull();
+        });
+        assertThatThrownBy(() -> new PendingUpdatesCollector(Duration.ofSeconds(5)).collect("pacman"))
+                .hasMessageContaining("no pending-update query");
+    }
+
+    @Test
     void theLiveSystem() throws Exception {
         Ci.require(Files.exists(Path.of("/var/lib/dpkg/status")), "a dpkg-based machine to scan");
         RootCollector.Collected c = RootCollector.create().collect(Path.of("/"));
