@@ -1,5 +1,6 @@
 package dev.fixpoint.app;
 
+import dev.fixpoint.app.feeds.FeedsCommand;
 import dev.fixpoint.app.scan.ScanCommand;
 import dev.fixpoint.app.version.VersionCommand;
 import java.io.PrintWriter;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Risk-based patch management for fleets of Linux hosts.",
-        subcommands = {ScanCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ScanCommand.class, FeedsCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static final int EXIT_OK = 0;

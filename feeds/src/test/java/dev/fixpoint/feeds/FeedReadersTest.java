@@ -24,12 +24,12 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FeedReadersTest {
+public class FeedReadersTest {
 
     @TempDir
     Path tmp;
 
-    static Path resource(String name) {
+    public static Path resource(String name) {
         try {
             return Path.of(Objects.requireNonNull(FeedReadersTest.class.getResource("/feeds/" + name), name)
                     .toURI());
