@@ -266,6 +266,147 @@ public final class InventoryStore {
         return new int[] {candidates.size(), opened, resolved};
     }
 
+    /** The finding source of missing security updates (not an advisory feed). */
+    public static final String PENDING_UPDATE_SOURCE = "package manager";
+
+    /**
+     * Stores the updates the host's package manager reports as pending, and keeps a finding open for
+     * each pending <em>security</em> update — a missing security patch in its own right, even when no
+     * advisory data covers the package. Each is linked, in its evidence, to the advisories (and their
+     * CVEs) that the update fixes according to the loaded feeds: those affecting the installed version
+     * whose fixed version the update reaches. Findings of updates no longer pending are resolved.
+     *
+     * @return {opened, resolved}
+     */
+    public int[] recordPendingUpdates(
+            Handle h,
+            String hostId,
+            dev.fixpoint.core.platform.Ecosystem ecosystem,
+            List<dev.fixpoint.core.inventory.PendingUpdate> updates,
+            AdvisoryIndex index,
+            Instant now) {
+        h.createUpdate("DELETE FROM pending_update WHERE host_id = :h")
+                .bind("h", hostId)
+                .execute();
+        for (dev.fixpoint.core.inventory.PendingUpdate u : updates) {
+            h.createUpdate("INSERT INTO pending_update (host_id, name, arch, installed, available, origin, security)"
+                            + " VALUES (:h, :n, :a, :i, :v, :o, :s)")
+                    .bind("h", hostId)
+                    .bind("n", u.name())
+                    .bind("a", u.arch() == null ? "" : u.arch())
+                    .bind("i", u.installed())
+                    .bind("v", u.available())
+                    .bind("o", u.origin())
+                    .bind("s", u.security() == null ? null : u.security() ? 1 : 0)
+                    .execute();
+        }
+        Map<String, StoredFinding> open = new HashMap<>();
+        for (StoredFinding f : findings(h, hostId)) {
+            if (f.isOpen() && f.advisorySource().equals(PENDING_UPDATE_SOURCE)) {
+                open.put(f.pkg() + '\u0000' + f.arch() + '\u0000' + f.advisoryId(), f);
+            }
+        }
+        Map<String, InstalledPackage> installed = new HashMap<>();
+        h.createQuery("SELECT * FROM host_package WHERE host_id = :h")
+                .bind("h", hostId)
+                .map((rs, ctx) -> {
+                    String arch = rs.getString("arch");
+                    return new InstalledPackage(
+                            dev.fixpoint.core.platform.Ecosystem.of(rs.getString("ecosystem")),
+                            rs.getString("name"),
+                            rs.getString("version"),
+                            arch.isEmpty() ? null : arch,
+                            rs.getString("source_name"),
+                            rs.getString("source_version"));
+                })
+                .forEach(p -> installed.put(p.name() + '\u0000' + arch(p), p));
+        Matcher matcher = new Matcher(index);
+        int opened = 0;
+        for (dev.fixpoint.core.inventory.PendingUpdate u : updates) {
+            if (!Boolean.TRUE.equals(u.security())) {
+                continue;
+            }
+            String arch = u.arch() == null ? "" : u.arch();
+            String id = "security update to " + u.available();
+            if (open.remove(u.name() + '\u0000' + arch + '\u0000' + id) != null) {
+                continue; // still pending: the finding stays open as it was
+            }
+            InstalledPackage p = installed.get(u.name() + '\u0000' + arch);
+            if (p == null) {
+                p = new InstalledPackage(ecosystem, u.name(), u.installed() == null ? "" : u.installed(), u.arch());
+            }
+            List<String> advisories = new ArrayList<>();
+            java.util.Set<String> cves = new java.util.TreeSet<>();
+            for (Verdict v : p.version().isEmpty() ? List.<Verdict>of() : matcher.evaluate(p)) {
+                if (v.result().state() == MatchState.AFFECTED && fixedBy(v, u.available(), p)) {
+                    advisories.add(v.advisory().source() + " " + v.advisory().id());
+                    cves.addAll(v.advisory().cveIds());
+                }
+            }
+            Map<String, Object> evidence = new LinkedHashMap<>();
+            evidence.put("origin", u.origin());
+            evidence.put("installed", u.installed());
+            evidence.put("available", u.available());
+            evidence.put("advisories", advisories);
+            evidence.put("cves", cves);
+            String json;
+            try {
+                json = JSON.writeValueAsString(evidence);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            h.createUpdate("INSERT INTO finding (id, host_id, ecosystem, package, arch, advisory_source, advisory_id,"
+                            + " state, installed, fixed, evidence, first_seen_micros)"
+                            + " VALUES (:id, :h, :e, :p, :a, :src, :adv, :s, :i, :f, :ev, :t)")
+                    .bind("id", UUID.randomUUID().toString())
+                    .bind("h", hostId)
+                    .bind("e", ecosystem.name())
+                    .bind("p", u.name())
+                    .bind("a", arch)
+                    .bind("src", PENDING_UPDATE_SOURCE)
+                    .bind("adv", id)
+                    .bind("s", MatchState.AFFECTED.name())
+                    .bind("i", u.installed() == null ? "" : u.installed())
+                    .bind("f", u.available())
+                    .bind("ev", json)
+                    .bind("t", micros(now))
+                    .execute();
+            opened++;
+        }
+        int resolved = 0;
+        for (StoredFinding gone : open.values()) {
+            resolved += resolve(h, gone.id(), now);
+        }
+        return new int[] {opened, resolved};
+    }
+
+    /**
+     * Whether installing {@code available} fixes the verdict: the advisory's fixed version is at or
+     * below it. For Debian and Ubuntu the advisory names the source version while the update names the
+     * binary's; a binNMU suffix ({@code +bN}) is dropped before comparing.
+     */
+    private static boolean fixedBy(Verdict v, String available, InstalledPackage p) {
+        String scheme = v.result().evidence().scheme();
+        String fixed = v.result().fixedVersion();
+        if (scheme == null || fixed == null) {
+            return false;
+        }
+        String candidate = available;
+        var family = p.ecosystem().family();
+        if (family == dev.fixpoint.core.platform.Ecosystem.Family.DEBIAN
+                || family == dev.fixpoint.core.platform.Ecosystem.Family.UBUNTU) {
+            candidate = candidate.replaceFirst("\\+b\\d+$", "");
+        }
+        try {
+            return dev.fixpoint.core.version.VersionSchemes.byName(scheme)
+                            .orElseThrow()
+                            .compare(fixed, candidate)
+                    <= 0;
+        } catch (dev.fixpoint.core.version.InvalidVersionException e) {
+            return false;
+        }
+    }
+
     /** The host's findings, open and resolved, oldest first. */
     public List<StoredFinding> findings(Handle h, String hostId) {
         return h.createQuery(
