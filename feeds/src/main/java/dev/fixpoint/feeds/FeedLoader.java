@@ -91,7 +91,17 @@ public final class FeedLoader {
             int advisoriesBefore = advisories.size();
             try {
                 switch (d.kind()) {
-                    case OSV -> records += osv.readFile(f, advisories::add);
+                    case OSV -> {
+                        if (d.gzip()) {
+                            try (InputStream in = open(f, true, limits)) {
+                                records += osv.read(in, input, advisories::add);
+                            } catch (IOException e) {
+                                throw new FeedFormatException(input, 0, 0, "cannot read: " + e.getMessage(), e);
+                            }
+                        } else {
+                            records += osv.readFile(f, advisories::add);
+                        }
+                    }
                     case OSV_ZIP -> records += osv.readZip(f, advisories::add);
                     case CSAF -> {
                         try (InputStream in = open(f, d.gzip(), limits)) {

@@ -97,6 +97,15 @@ public class FeedReadersTest {
     }
 
     @Test
+    void gzippedOsvAndNvdFiles() throws IOException {
+        Path gz = tmp.resolve("alsa.json.gz");
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            o.write(Files.readAllBytes(resource("osv/ALSA-2026:54662.json")));
+        }
+        assertThat(load(gz).advisories()).extracting(Advisory::id).containsExactly("ALSA-2026:54662");
+    }
+
+    @Test
     void osvZipAsOsvDevPublishesIt() throws IOException {
         Path zip = tmp.resolve("all.zip");
         try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
