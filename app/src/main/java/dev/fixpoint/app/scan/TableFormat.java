@@ -21,7 +21,7 @@ final class TableFormat {
 
     static void write(ScanReport report, PrintWriter out) {
         ScanReport.Target t = report.target();
-        out.println("Scanned " + t.input() + " (" + t.kind() + (t.ecosystem() == null ? "" : ", " + t.ecosystem())
+        out.println("Scanned " + safe(t.input()) + " (" + t.kind() + (t.ecosystem() == null ? "" : ", " + t.ecosystem())
                 + "): " + t.packages() + " packages against " + report.feeds().advisories() + " advisories");
         List<String[]> lines = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -34,7 +34,7 @@ final class TableFormat {
             printAligned(out, lines);
         }
         for (String n : notes) {
-            out.println(n);
+            out.println(safe(n));
         }
         Map<MatchState, Integer> counts = report.countByState();
         out.println(String.format(
@@ -44,7 +44,7 @@ final class TableFormat {
                 counts.get(MatchState.AFFECTED_NO_FIX),
                 counts.get(MatchState.UNKNOWN)));
         for (String w : report.feeds().warnings()) {
-            out.println("warning: " + w);
+            out.println("warning: " + safe(w));
         }
     }
 
@@ -110,6 +110,16 @@ final class TableFormat {
             }
         }
         out.println(sb);
+    }
+
+    /** Replaces control characters, which a hostile feed or file name could use on a terminal. */
+    static String safe(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return sb.toString();
     }
 
     /** Keeps cells readable, and strips control characters a hostile feed could use on a terminal. */
