@@ -66,6 +66,9 @@ public final class SbomReader {
         List<String> skipped = new ArrayList<>();
         if ("CycloneDX".equals(root.path("bomFormat").asText())) {
             format = "CycloneDX";
+            if (defaultOs == null) {
+                defaultOs = operatingSystem(root);
+            }
             List<JsonNode> todo = new ArrayList<>();
             root.path("components").forEach(todo::add);
             for (int i = 0; i < todo.size(); i++) {
@@ -125,6 +128,32 @@ public final class SbomReader {
                     .getKey());
         }
         return new Result(new Inventory(os, packages, input), format, components, skipped);
+    }
+
+    /**
+     * The operating system an image SBOM declares (a CycloneDX component of type {@code
+     * operating-system}, as Syft and Trivy write it: name {@code debian}, version {@code 12.4}), mapped
+     * with os-release's rules; null when there is none or it is not one Fixpoint knows.
+     */
+    static Ecosystem operatingSystem(JsonNode bom) {
+        List<JsonNode> candidates = new ArrayList<>();
+        candidates.add(bom.path("metadata").path("component"));
+        bom.path("components").forEach(candidates::add);
+        for (JsonNode c : candidates) {
+            if ("operating-system".equals(c.path("type").asText())) {
+                String id = c.path("name").asText("").toLowerCase(Locale.ROOT);
+                String version = c.path("version").asText("");
+                if (!id.matches("[a-z0-9._-]{1,40}") || !version.matches("[0-9A-Za-z._-]{0,40}")) {
+                    continue;
+                }
+                dev.fixpoint.core.inventory.OsRelease os = dev.fixpoint.core.inventory.OsRelease.parse(
+                        new java.io.StringReader("ID=" + id + "\nVERSION_ID=" + version + "\n"), "SBOM");
+                if (os.ecosystem() instanceof dev.fixpoint.core.inventory.OsRelease.Result.Known k) {
+                    return k.ecosystem();
+                }
+            }
+        }
+        return null;
     }
 
     static InstalledPackage toPackage(PackageURL p, Ecosystem defaultOs) {
