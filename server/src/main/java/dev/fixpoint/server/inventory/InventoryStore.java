@@ -10,17 +10,12 @@ import dev.fixpoint.core.matching.MatchResult;
 import dev.fixpoint.core.matching.MatchState;
 import dev.fixpoint.core.matching.Matcher;
 import dev.fixpoint.core.matching.Verdict;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 
@@ -512,24 +507,9 @@ public final class InventoryStore {
         return p.arch() == null ? "" : p.arch();
     }
 
-    /** SHA-256 over the sorted packages, so the same inventory in any order hashes alike. */
+    /** The canonical inventory hash (docs/agent-protocol.md). */
     public static String hash(Inventory inventory) {
-        List<String> lines = new ArrayList<>();
-        for (InstalledPackage p : inventory.packages()) {
-            lines.add(String.join(
-                    "\t", p.ecosystem().name(), p.name(), arch(p), p.version(), p.sourceName(), p.sourceVersion()));
-        }
-        lines.sort(null);
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(Objects.toString(inventory.ecosystem(), "").getBytes(StandardCharsets.UTF_8));
-            for (String l : lines) {
-                sha.update((l + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.fixpoint.core.inventory.InventoryHash.of(inventory);
     }
 
     static long micros(Instant t) {
