@@ -1,0 +1,448 @@
+package dev.fixpoint.server.agent;
+
+import dev.fixpoint.core.inventory.InstalledPackage;
+import dev.fixpoint.core.inventory.Inventory;
+import dev.fixpoint.core.inventory.InventoryHash;
+import dev.fixpoint.core.inventory.PendingUpdate;
+import dev.fixpoint.core.platform.Ecosystem;
+import dev.fixpoint.server.agent.AgentMessages.CheckinRequest;
+import dev.fixpoint.server.agent.AgentMessages.CheckinResponse;
+import dev.fixpoint.server.agent.AgentMessages.EnrollRequest;
+import dev.fixpoint.server.agent.AgentMessages.EnrollResponse;
+import dev.fixpoint.server.agent.AgentMessages.InventoryRequest;
+import dev.fixpoint.server.agent.AgentMessages.InventoryResponse;
+import dev.fixpoint.server.agent.AgentMessages.Package;
+import dev.fixpoint.server.agent.AgentMessages.Pending;
+import dev.fixpoint.server.audit.AuditLog;
+import dev.fixpoint.server.auth.AuthService;
+import dev.fixpoint.server.auth.Principal;
+import dev.fixpoint.server.auth.Secrets;
+import dev.fixpoint.server.feed.FeedService;
+import dev.fixpoint.server.inventory.InventoryStore;
+import dev.fixpoint.server.platform.ApiException;
+import dev.fixpoint.server.platform.Metrics;
+import dev.fixpoint.server.platform.Strings;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The server side of the agent protocol: enrollment tokens, enrollment, check-ins and inventories.
+ * Check-ins are the hot path: one credential lookup (cached), one host update, and the pending
+ * updates rewritten only when they changed.
+ */
+public final class AgentService {
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
+    private static final Pattern TOKEN_TEXT = Pattern.compile("[\\x20-\\x7e]{0,200}");
+    public static final int MAX_PACKAGES = 100_000;
+    public static final int MAX_PENDING = 20_000;
+
+    public record EnrollmentToken(
+            String id,
+            String prefix,
+            String groupId,
+            String description,
+            String createdBy,
+            Instant created,
+            Instant expires,
+            Instant revoked,
+            int uses) {}
+
+    public record CreatedEnrollmentToken(EnrollmentToken token, String secret) {}
+
+    private final Jdbi jdbi;
+    private final AuditLog audit;
+    private final AuthService auth;
+    private final InventoryStore inventory;
+    private final FeedService feeds;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final Duration checkin;
+
+    public AgentService(
+            Jdbi jdbi,
+            AuditLog audit,
+            AuthService auth,
+            InventoryStore inventory,
+            FeedService feeds,
+            Metrics metrics,
+            Clock clock,
+            Duration checkin) {
+        this.jdbi = jdbi;
+        this.audit = audit;
+        this.auth = auth;
+        this.inventory = inventory;
+        this.feeds = feeds;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.checkin = checkin;
+    }
+
+    // ---- enrollment tokens (admin)
+
+    public CreatedEnrollmentToken createEnrollmentToken(
+            Principal actor, String groupId, String description, Duration lifetime) {
+        if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(Duration.ofDays(365)) > 0) {
+            throw ApiException.invalid("expiresInHours: 1..8760");
+        }
+        String desc = description == null ? "" : description.strip();
+        if (!TOKEN_TEXT.matcher(desc).matches()) {
+            throw ApiException.invalid("description: at most 200 printable ASCII characters");
+        }
+        String secret = Secrets.generate(Secrets.ENROLLMENT_TOKEN);
+        Instant now = clock.instant();
+        EnrollmentToken t = new EnrollmentToken(
+                UUID.randomUUID().toString(),
+                Secrets.displayPrefix(secret),
+                groupId,
+                desc,
+                actor.name(),
+                now,
+                now.plus(lifetime),
+                null,
+                0);
+        jdbi.useTransaction(h -> {
+            if (groupId != null
+                    && h.createQuery("SELECT COUNT(*) FROM host_group WHERE id = :g")
+                                    .bind("g", groupId)
+                                    .mapTo(Long.class)
+                                    .one()
+                            == 0) {
+                throw ApiException.invalid("groupId: no group with id \"" + Strings.clip(groupId) + "\"");
+            }
+            h.createUpdate("INSERT INTO enrollment_token (id, token_hash, prefix, group_id, description, created_by,"
+                            + " created_micros, expires_micros) VALUES (:id, :h, :p, :g, :d, :by, :c, :e)")
+                    .bind("id", t.id())
+                    .bind("h", Secrets.digest(secret))
+                    .bind("p", t.prefix())
+                    .bind("g", groupId)
+                    .bind("d", desc)
+                    .bind("by", actor.name())
+                    .bind("c", AuthService.micros(now))
+                    .bind("e", AuthService.micros(t.expires()))
+                    .execute();
+            Map<String, String> details = new TreeMap<>();
+            details.put("expires", t.expires().toString());
+            if (groupId != null) {
+                details.put("group", groupId);
+            }
+            audit.append(h, actor.actor(), "enrollment_token.created", "enrollment_token:" + t.id(), details);
+        });
+        return new CreatedEnrollmentToken(t, secret);
+    }
+
+    public List<EnrollmentToken> enrollmentTokens() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM enrollment_token ORDER BY created_micros DESC")
+                .map((rs, c) -> {
+                    long r = rs.getLong("revoked_micros");
+                    Instant revoked = rs.wasNull() ? null : AuthService.instant(r);
+                    return new EnrollmentToken(
+                            rs.getString("id"),
+                            rs.getString("prefix"),
+                            rs.getString("group_id"),
+                            rs.getString("description"),
+                            rs.getString("created_by"),
+                            AuthService.instant(rs.getLong("created_micros")),
+                            AuthService.instant(rs.getLong("expires_micros")),
+                            revoked,
+                            rs.getInt("uses"));
+                })
+                .list());
+    }
+
+    public void revokeEnrollmentToken(Principal actor, String id) {
+        jdbi.useTransaction(h -> {
+            int n = h.createUpdate("UPDATE enrollment_token SET revoked_micros = :t WHERE id = :id")
+                    .bind("t", AuthService.micros(clock.instant()))
+                    .bind("id", id)
+                    .execute();
+            if (n == 0) {
+                throw ApiException.notFound("no enrollment token with id \"" + Strings.clip(id) + "\"");
+            }
+            audit.append(h, actor.actor(), "enrollment_token.revoked", "enrollment_token:" + id, Map.of());
+        });
+    }
+
+    // ---- enrollment
+
+    public EnrollResponse enroll(EnrollRequest req, String remote) {
+        if (req == null || req.token() == null || !Secrets.looksLike(req.token(), Secrets.ENROLLMENT_TOKEN)) {
+            throw ApiException.unauthorized("enrollment token missing or malformed");
+        }
+        String hostname = req.hostname() == null ? "" : req.hostname().strip();
+        if (!HOSTNAME.matcher(hostname).matches()) {
+            throw ApiException.invalid("hostname: \"" + Strings.clip(hostname) + "\" is not a host name");
+        }
+        String machineId = req.machineId() == null ? "" : req.machineId().strip();
+        if (!machineId.matches("[0-9a-fA-F-]{0,64}")) {
+            throw ApiException.invalid("machineId: \"" + Strings.clip(machineId) + "\" is not a machine id (hex)");
+        }
+        String version = req.agentVersion() == null ? "" : Strings.clip(req.agentVersion());
+        Instant now = clock.instant();
+        String credential = Secrets.generate(Secrets.AGENT_CREDENTIAL);
+        return jdbi.inTransaction(h -> {
+            Optional<Map<String, Object>> token = h.createQuery("SELECT * FROM enrollment_token WHERE token_hash = :h")
+                    .bind("h", Secrets.digest(req.token()))
+                    .mapToMap()
+                    .findOne();
+            if (token.isEmpty()
+                    || token.get().get("revoked_micros") != null
+                    || ((Number) token.get().get("expires_micros")).longValue() <= AuthService.micros(now)) {
+                audit.append(h, "anonymous", "agent.enroll.refused", "host:" + hostname, Map.of("remote", remote));
+                throw ApiException.unauthorized("enrollment token unknown, expired or revoked");
+            }
+            String tokenId = (String) token.get().get("id");
+            Optional<String> existing = h.createQuery(
+                            "SELECT id FROM host WHERE hostname = :n AND machine_id = :m ORDER BY created_micros LIMIT 1")
+                    .bind("n", hostname)
+                    .bind("m", machineId)
+                    .mapTo(String.class)
+                    .findOne();
+            String hostId = existing.orElseGet(() -> {
+                String id = UUID.randomUUID().toString();
+                h.createUpdate("INSERT INTO host (id, hostname, machine_id, created_micros, last_seen_micros)"
+                                + " VALUES (:id, :n, :m, :t, :t)")
+                        .bind("id", id)
+                        .bind("n", hostname)
+                        .bind("m", machineId)
+                        .bind("t", AuthService.micros(now))
+                        .execute();
+                return id;
+            });
+            h.createUpdate("UPDATE agent SET revoked_micros = :t WHERE host_id = :h AND revoked_micros IS NULL")
+                    .bind("t", AuthService.micros(now))
+                    .bind("h", hostId)
+                    .execute();
+            String agentId = UUID.randomUUID().toString();
+            h.createUpdate("INSERT INTO agent (id, host_id, credential_hash, agent_version, created_micros)"
+                            + " VALUES (:id, :h, :c, :v, :t)")
+                    .bind("id", agentId)
+                    .bind("h", hostId)
+                    .bind("c", Secrets.digest(credential))
+                    .bind("v", version)
+                    .bind("t", AuthService.micros(now))
+                    .execute();
+            h.createUpdate("UPDATE enrollment_token SET uses = uses + 1 WHERE id = :id")
+                    .bind("id", tokenId)
+                    .execute();
+            Object group = token.get().get("group_id");
+            if (group != null) {
+                h.createUpdate("DELETE FROM host_group_member WHERE group_id = :g AND host_id = :h")
+                        .bind("g", group)
+                        .bind("h", hostId)
+                        .execute();
+                h.createUpdate("INSERT INTO host_group_member (group_id, host_id) VALUES (:g, :h)")
+                        .bind("g", group)
+                        .bind("h", hostId)
+                        .execute();
+            }
+            Map<String, String> details = new TreeMap<>();
+            details.put("agent", agentId);
+            details.put("enrollment_token", tokenId);
+            details.put("remote", remote);
+            details.put("reenrolled", Boolean.toString(existing.isPresent()));
+            audit.append(h, "agent:" + agentId, "agent.enrolled", "host:" + hostname, details);
+            auth.forgetAgents();
+            return new EnrollResponse(agentId, hostId, credential, checkin.toSeconds());
+        });
+    }
+
+    // ---- check-in
+
+    public CheckinResponse checkin(Principal agent, CheckinRequest req) {
+        if (req == null) {
+            throw ApiException.badRequest("check-in body missing");
+        }
+        String hash = req.inventoryHash() == null ? "" : req.inventoryHash();
+        if (!hash.isEmpty() && !hash.matches("[0-9a-f]{64}")) {
+            metrics.checkins.labelValues("rejected").inc();
+            throw ApiException.invalid("inventoryHash: not a lower-case SHA-256 hex digest");
+        }
+        List<Pending> pending = req.pendingUpdates() == null ? List.of() : req.pendingUpdates();
+        if (pending.size() > MAX_PENDING) {
+            metrics.checkins.labelValues("rejected").inc();
+            throw ApiException.invalid("pendingUpdates: more than " + MAX_PENDING + " entries");
+        }
+        List<PendingUpdate> updates = new ArrayList<>(pending.size());
+        for (int i = 0; i < pending.size(); i++) {
+            Pending p = pending.get(i);
+            if (p == null || blank(p.name()) || blank(p.available())) {
+                metrics.checkins.labelValues("rejected").inc();
+                throw ApiException.invalid("pendingUpdates[" + i + "]: name and available are required");
+            }
+            updates.add(new PendingUpdate(p.name(), p.arch(), p.installed(), p.available(), p.origin(), p.security()));
+        }
+        String ecosystemName = req.os() == null ? null : req.os().ecosystem();
+        Ecosystem ecosystem = null;
+        if (!blank(ecosystemName)) {
+            try {
+                ecosystem = Ecosystem.of(ecosystemName);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("os.ecosystem: " + e.getMessage());
+            }
+        }
+        String pendingHash = pendingHash(updates);
+        Instant now = clock.instant();
+        Ecosystem eco = ecosystem;
+        boolean wanted = jdbi.inTransaction(h -> {
+            Map<String, Object> host = h.createQuery(
+                            "SELECT inventory_hash, pending_hash, refresh_requested, ecosystem FROM host WHERE id = :id")
+                    .bind("id", agent.hostId())
+                    .mapToMap()
+                    .findOne()
+                    .orElseThrow(() -> ApiException.unauthorized("this agent's host was deleted; enroll again"));
+            h.createUpdate("UPDATE host SET last_seen_micros = :t, os_name = :os, kernel_running = :kr,"
+                            + " kernel_installed = :ki, reboot_required = :rb, ecosystem = COALESCE(:eco, ecosystem)"
+                            + " WHERE id = :id")
+                    .bind("t", AuthService.micros(now))
+                    .bind(
+                            "os",
+                            req.os() == null || req.os().prettyName() == null
+                                    ? ""
+                                    : Strings.clip(req.os().prettyName()))
+                    .bind(
+                            "kr",
+                            req.kernel() == null || req.kernel().running() == null
+                                    ? ""
+                                    : Strings.clip(req.kernel().running()))
+                    .bind(
+                            "ki",
+                            req.kernel() == null || req.kernel().installed() == null
+                                    ? ""
+                                    : Strings.clip(String.join(" ", req.kernel().installed())))
+                    .bind("rb", Boolean.TRUE.equals(req.rebootRequired()) ? 1 : 0)
+                    .bind("eco", eco == null ? null : eco.name())
+                    .bind("id", agent.hostId())
+                    .execute();
+            h.createUpdate("UPDATE agent SET last_checkin_micros = :t WHERE id = :id")
+                    .bind("t", AuthService.micros(now))
+                    .bind("id", agent.id())
+                    .execute();
+            if (!pendingHash.equals(host.get("pending_hash"))) {
+                Ecosystem hostEco = eco != null
+                        ? eco
+                        : host.get("ecosystem") == null ? null : Ecosystem.of((String) host.get("ecosystem"));
+                if (hostEco != null) {
+                    inventory.recordPendingUpdates(
+                            h, agent.hostId(), hostEco, updates, feeds.current().index(), now);
+                    h.createUpdate("UPDATE host SET pending_hash = :p WHERE id = :id")
+                            .bind("p", pendingHash)
+                            .bind("id", agent.hostId())
+                            .execute();
+                }
+            }
+            Object refresh = host.get("refresh_requested");
+            return !hash.equals(host.get("inventory_hash"))
+                    || (refresh instanceof Number && ((Number) refresh).intValue() != 0);
+        });
+        metrics.checkins.labelValues(wanted ? "inventory_wanted" : "ok").inc();
+        return new CheckinResponse(wanted, checkin.toSeconds(), now);
+    }
+
+    // ---- inventory
+
+    public InventoryResponse inventory(Principal agent, InventoryRequest req) {
+        if (req == null || req.packages() == null) {
+            metrics.inventories.labelValues("rejected").inc();
+            throw ApiException.badRequest("inventory body missing or without packages");
+        }
+        if (req.packages().size() > MAX_PACKAGES) {
+            metrics.inventories.labelValues("rejected").inc();
+            throw ApiException.invalid("packages: more than " + MAX_PACKAGES + " entries");
+        }
+        Ecosystem ecosystem;
+        try {
+            ecosystem = Ecosystem.of(req.ecosystem() == null ? "" : req.ecosystem());
+        } catch (IllegalArgumentException e) {
+            metrics.inventories.labelValues("rejected").inc();
+            throw ApiException.invalid("ecosystem: " + e.getMessage());
+        }
+        List<InstalledPackage> packages = new ArrayList<>(req.packages().size());
+        for (int i = 0; i < req.packages().size(); i++) {
+            Package p = req.packages().get(i);
+            if (p == null || blank(p.name()) || blank(p.version())) {
+                metrics.inventories.labelValues("rejected").inc();
+                throw ApiException.invalid("packages[" + i + "]: name and version are required");
+            }
+            if (p.name().length() > 256 || p.version().length() > 256) {
+                metrics.inventories.labelValues("rejected").inc();
+                throw ApiException.invalid("packages[" + i + "]: name or version longer than 256 characters");
+            }
+            packages.add(new InstalledPackage(
+                    ecosystem,
+                    p.name(),
+                    p.version(),
+                    blank(p.arch()) ? null : p.arch(),
+                    p.sourceName(),
+                    p.sourceVersion()));
+        }
+        Inventory inv = new Inventory(ecosystem, packages, "agent " + agent.id());
+        String hash = InventoryHash.of(inv);
+        if (req.inventoryHash() != null && !hash.equals(req.inventoryHash())) {
+            metrics.inventories.labelValues("rejected").inc();
+            throw ApiException.invalid("inventoryHash: the packages sent hash to " + hash + ", not "
+                    + Strings.clip(req.inventoryHash()) + " (truncated or altered upload; nothing was stored)");
+        }
+        long t0 = System.nanoTime();
+        InventoryStore.Result r = jdbi.inTransaction(h -> {
+            InventoryStore.Result res =
+                    inventory.ingest(h, agent.hostId(), inv, feeds.current().index(), clock.instant());
+            h.createUpdate("UPDATE host SET refresh_requested = 0, ecosystem = :e WHERE id = :id")
+                    .bind("e", ecosystem.name())
+                    .bind("id", agent.hostId())
+                    .execute();
+            return res;
+        });
+        metrics.evaluationSeconds.labelValues("inventory").observe((System.nanoTime() - t0) / 1e9);
+        metrics.inventories.labelValues(r.changed() ? "stored" : "unchanged").inc();
+        long open = jdbi.withHandle(
+                h -> h.createQuery("SELECT COUNT(*) FROM finding WHERE host_id = :h AND resolved_micros IS NULL")
+                        .bind("h", agent.hostId())
+                        .mapTo(Long.class)
+                        .one());
+        return new InventoryResponse(packages.size(), r.packagesJudged() + r.packagesRemoved(), open);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String pendingHash(List<PendingUpdate> updates) {
+        List<String> lines = new ArrayList<>();
+        for (PendingUpdate u : updates) {
+            lines.add(u.name()
+                    + '\t'
+                    + u.arch()
+                    + '\t'
+                    + u.installed()
+                    + '\t'
+                    + u.available()
+                    + '\t'
+                    + u.origin()
+                    + '\t'
+                    + u.security());
+        }
+        lines.sort(null);
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String l : lines) {
+                sha.update((l + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
