@@ -19,7 +19,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Risk-based patch management for fleets of Linux hosts.",
-        subcommands = {ScanCommand.class, FeedsCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ScanCommand.class,
+            FeedsCommand.class,
+            dev.fixpoint.app.server.ServerCommand.class,
+            dev.fixpoint.app.audit.AuditCommand.class,
+            VersionCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
 
     public static final int EXIT_OK = 0;

@@ -365,6 +365,11 @@ public final class AgentService {
         Ecosystem ecosystem;
         try {
             ecosystem = Ecosystem.of(req.ecosystem() == null ? "" : req.ecosystem());
+            if (!ecosystem.isDistribution() || ecosystem.schemeId().isEmpty()) {
+                throw new IllegalArgumentException(
+                        "\"" + Strings.clip(req.ecosystem()) + "\" is not a supported distribution (e.g. Debian:12,"
+                                + " Ubuntu:22.04:LTS, AlmaLinux:9, Alpine:v3.18)");
+            }
         } catch (IllegalArgumentException e) {
             metrics.inventories.labelValues("rejected").inc();
             throw ApiException.invalid("ecosystem: " + e.getMessage());

@@ -68,7 +68,7 @@ public final class AuthFilter implements Handler {
         } else {
             String cookie = ctx.cookie(SESSION_COOKIE);
             p = (cookie == null ? Optional.<Principal>empty() : auth.bySession(cookie))
-                    .orElseThrow(() -> challenge("log in, or send an API token as \"Authorization: Bearer fpt_…\""));
+                    .orElseThrow(() -> challenge("log in, or send an API token as \"Authorization: Bearer fpt_...\""));
             String m = ctx.method().name();
             if (!m.equals("GET") && !m.equals("HEAD") && !m.equals("OPTIONS")) {
                 String sent = ctx.header(CSRF_HEADER);
@@ -106,5 +106,12 @@ public final class AuthFilter implements Handler {
 
     private static ApiException challenge(String detail) {
         return ApiException.unauthorized(detail);
+    }
+
+    /** Adds the RFC 9110 challenge to 401 answers. */
+    public static void addChallenge(Context ctx) {
+        if (ctx.statusCode() == 401) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"fixpoint\"");
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.fixpoint.server.auth;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** A user's role: admins manage users and enrollment; operators act on hosts; auditors read. */
@@ -16,6 +17,7 @@ public enum Role {
         }
     }
 
+    @JsonValue
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -167,6 +167,23 @@ public final class DemoFleet {
                 InventoryStore.Result r = store.ingest(h, id, host.inventory(), index, now);
                 int[] pending = store.recordPendingUpdates(
                         h, id, host.inventory().ecosystem(), host.pendingUpdates(), index, now);
+                h.createUpdate("UPDATE host SET simulated = 1, kernel_running = :k, reboot_required = :r,"
+                                + " os_name = :os WHERE id = :id")
+                        .bind("k", host.runningKernel() == null ? "" : host.runningKernel())
+                        .bind("r", host.rebootRequired() ? 1 : 0)
+                        .bind("os", host.inventory().ecosystem().name() + " (simulated)")
+                        .bind("id", id)
+                        .execute();
+                h.createUpdate("DELETE FROM host_label WHERE host_id = :id")
+                        .bind("id", id)
+                        .execute();
+                for (var l : host.labels().entrySet()) {
+                    h.createUpdate("INSERT INTO host_label (host_id, name, value) VALUES (:id, :n, :v)")
+                            .bind("id", id)
+                            .bind("n", l.getKey())
+                            .bind("v", l.getValue())
+                            .execute();
+                }
                 return new Loaded(id, host, r, pending[0]);
             }));
         }

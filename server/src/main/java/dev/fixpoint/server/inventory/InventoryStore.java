@@ -186,6 +186,9 @@ public final class InventoryStore {
         int opened = 0;
         int resolved = 0;
         for (StoredFinding f : open) {
+            if (f.advisorySource().equals(PENDING_UPDATE_SOURCE)) {
+                continue; // kept by recordPendingUpdates, not by advisories
+            }
             Verdict v = affecting.remove(f.advisorySource() + '\u0000' + f.advisoryId());
             if (v == null) {
                 resolved += resolve(h, f.id(), now);

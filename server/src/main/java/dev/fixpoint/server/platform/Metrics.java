@@ -47,6 +47,19 @@ public final class Metrics {
             .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5)
             .register(registry);
 
+    public Metrics() {
+        // Series exist from the start (at zero), so dashboards and alerts see them before the first event.
+        for (String o : new String[] {"ok", "inventory_wanted", "rejected"}) {
+            checkins.initLabelValues(o);
+        }
+        for (String o : new String[] {"stored", "unchanged", "rejected"}) {
+            inventories.initLabelValues(o);
+        }
+        for (String o : new String[] {"ok", "failed", "throttled"}) {
+            logins.initLabelValues(o);
+        }
+    }
+
     /** Registers a gauge read when scraped, e.g. a queue depth. */
     public void gauge(String name, String help, DoubleSupplier value) {
         GaugeWithCallback.builder()

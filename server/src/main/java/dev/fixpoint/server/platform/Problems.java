@@ -31,7 +31,7 @@ public final class Problems {
         ctx.status(status);
         ctx.contentType(CONTENT_TYPE);
         try {
-            ctx.result(json.writeValueAsString(body));
+            ctx.result(json.writeValueAsBytes(body)); // bytes: UTF-8 whatever the container's default
         } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
             throw new IllegalStateException(ex);
         }
