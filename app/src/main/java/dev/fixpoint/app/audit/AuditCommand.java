@@ -23,8 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code fixpoint audit verify|export}: proves the audit log intact, or writes it for an auditor. */
@@ -38,42 +38,45 @@ public final class AuditCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "The server's properties file")
-    Path configFile;
-
-    @Option(
-            names = "--data-dir",
-            paramLabel = "DIR",
-            description = "The server's data directory (default ./fixpoint-data)")
-    String dataDir;
-
-    @Option(
-            names = "--database-url",
-            paramLabel = "JDBC",
-            description = "The server's database, if not SQLite in DATA_DIR")
-    String databaseUrl;
-
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    ServerConfig config() {
-        Map<String, String> o = new LinkedHashMap<>();
-        if (dataDir != null) {
-            o.put("data.dir", dataDir);
-        }
-        if (databaseUrl != null) {
-            o.put("database.url", databaseUrl);
-        }
-        try {
-            return ServerConfig.load(configFile, System.getenv(), o);
-        } catch (ServerConfig.ConfigException e) {
-            throw new UserInputException(e.getMessage());
+    /** Where the server keeps its data: the options every audit subcommand takes. */
+    static final class Location {
+        @Option(names = "--config", paramLabel = "FILE", description = "The server's properties file")
+        Path configFile;
+
+        @Option(
+                names = "--data-dir",
+                paramLabel = "DIR",
+                description = "The server's data directory (default ./fixpoint-data)")
+        String dataDir;
+
+        @Option(
+                names = "--database-url",
+                paramLabel = "JDBC",
+                description = "The server's database, if not SQLite in DATA_DIR")
+        String databaseUrl;
+
+        ServerConfig config() {
+            Map<String, String> o = new LinkedHashMap<>();
+            if (dataDir != null) {
+                o.put("data.dir", dataDir);
+            }
+            if (databaseUrl != null) {
+                o.put("database.url", databaseUrl);
+            }
+            try {
+                return ServerConfig.load(configFile, System.getenv(), o);
+            } catch (ServerConfig.ConfigException e) {
+                throw new UserInputException(e.getMessage());
+            }
         }
     }
 
-    PublicKey storedKey(ServerConfig c) {
+    static PublicKey storedKey(ServerConfig c) {
         Path pub = c.dataDir().resolve("keys").resolve(AuditKeys.PUBLIC);
         try {
             return AuditKeys.publicKey(Files.readString(pub));
@@ -109,8 +112,8 @@ public final class AuditCommand implements Runnable {
                 "Exit 0 intact, 1 broken, 2 bad input."
             })
     static final class Verify implements Callable<Integer> {
-        @ParentCommand
-        AuditCommand parent;
+        @Mixin
+        Location location;
 
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -139,8 +142,8 @@ public final class AuditCommand implements Runnable {
                     throw new UserInputException(file + ": " + e.getMessage());
                 }
             }
-            ServerConfig c = parent.config();
-            PublicKey key = publicKey == null ? parent.storedKey(c) : keyFile(publicKey);
+            ServerConfig c = location.config();
+            PublicKey key = publicKey == null ? storedKey(c) : keyFile(publicKey);
             try (Database db = Database.open(c.database())) {
                 return report(
                         AuditExport.verify(new AuditLog(db.jdbi(), db.isSqlite(), Clock.systemUTC()), key), out, err);
@@ -154,8 +157,8 @@ public final class AuditCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = "Writes the audit log with its checkpoints and public key as JSON Lines.")
     static final class Export implements Callable<Integer> {
-        @ParentCommand
-        AuditCommand parent;
+        @Mixin
+        Location location;
 
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -168,8 +171,8 @@ public final class AuditCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ServerConfig c = parent.config();
-            PublicKey key = parent.storedKey(c);
+            ServerConfig c = location.config();
+            PublicKey key = storedKey(c);
             try (Database db = Database.open(c.database())) {
                 AuditLog log = new AuditLog(db.jdbi(), db.isSqlite(), Clock.systemUTC());
                 if (output == null) {

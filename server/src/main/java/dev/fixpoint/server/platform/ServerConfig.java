@@ -45,6 +45,10 @@ public record ServerConfig(
     /** Keys and their defaults; a key not listed here is refused (a typo is an error, not a no-op). */
     private static final Map<String, String> DEFAULTS = defaults();
 
+    /** FIXPOINT_ variables that belong to the launcher, tests and CI, not to the server's configuration. */
+    private static final Set<String> NOT_CONFIG = Set.of(
+            "FIXPOINT_CI", "FIXPOINT_JAVA_OPTS", "FIXPOINT_TEST_PG", "FIXPOINT_SHARED_DATA", "FIXPOINT_DATA");
+
     private static final Set<String> SECRETS = Set.of("database.password", "admin.password");
 
     private static Map<String, String> defaults() {
@@ -104,7 +108,7 @@ public record ServerConfig(
             }
         }
         for (Map.Entry<String, String> e : env.entrySet()) {
-            if (!e.getKey().startsWith("FIXPOINT_") || e.getKey().equals("FIXPOINT_CI")) {
+            if (!e.getKey().startsWith("FIXPOINT_") || NOT_CONFIG.contains(e.getKey())) {
                 continue;
             }
             String k = e.getKey()
