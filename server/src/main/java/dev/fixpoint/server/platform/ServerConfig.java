@@ -46,8 +46,8 @@ public record ServerConfig(
     private static final Map<String, String> DEFAULTS = defaults();
 
     /** FIXPOINT_ variables that belong to the launcher, tests and CI, not to the server's configuration. */
-    private static final Set<String> NOT_CONFIG = Set.of(
-            "FIXPOINT_CI", "FIXPOINT_JAVA_OPTS", "FIXPOINT_TEST_PG", "FIXPOINT_SHARED_DATA", "FIXPOINT_DATA");
+    private static final Set<String> NOT_CONFIG =
+            Set.of("FIXPOINT_CI", "FIXPOINT_JAVA_OPTS", "FIXPOINT_TEST_PG", "FIXPOINT_SHARED_DATA", "FIXPOINT_DATA");
 
     private static final Set<String> SECRETS = Set.of("database.password", "admin.password");
 
