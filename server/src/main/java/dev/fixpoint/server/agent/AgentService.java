@@ -270,7 +270,9 @@ public final class AgentService {
             metrics.checkins.labelValues("rejected").inc();
             throw ApiException.invalid("inventoryHash: not a lower-case SHA-256 hex digest");
         }
-        List<Pending> pending = req.pendingUpdates() == null ? List.of() : req.pendingUpdates();
+        // null: the agent could not ask its package manager (not the same as "nothing pending").
+        boolean pendingKnown = req.pendingUpdates() != null;
+        List<Pending> pending = pendingKnown ? req.pendingUpdates() : List.of();
         if (pending.size() > MAX_PENDING) {
             metrics.checkins.labelValues("rejected").inc();
             throw ApiException.invalid("pendingUpdates: more than " + MAX_PENDING + " entries");
@@ -330,7 +332,7 @@ public final class AgentService {
                     .bind("t", AuthService.micros(now))
                     .bind("id", agent.id())
                     .execute();
-            if (!pendingHash.equals(host.get("pending_hash"))) {
+            if (pendingKnown && !pendingHash.equals(host.get("pending_hash"))) {
                 Ecosystem hostEco = eco != null
                         ? eco
                         : host.get("ecosystem") == null ? null : Ecosystem.of((String) host.get("ecosystem"));
