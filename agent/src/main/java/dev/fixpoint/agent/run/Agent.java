@@ -42,34 +42,45 @@ public final class Agent {
     private final KeyStore firstUseTrust;
     private final Reporter.PendingUpdates pendingUpdates;
     private final RootCollector collector;
+    private final String name;
 
     private Agent(
-            Timing timing, KeyStore firstUseTrust, Reporter.PendingUpdates pendingUpdates, RootCollector collector) {
+            Timing timing,
+            KeyStore firstUseTrust,
+            Reporter.PendingUpdates pendingUpdates,
+            RootCollector collector,
+            String name) {
         this.timing = timing;
         this.firstUseTrust = firstUseTrust;
         this.pendingUpdates = pendingUpdates;
         this.collector = collector;
+        this.name = name;
     }
 
     /** The real thing: system clocks, the JDK trust store, the live package manager. */
     public static Agent standard() {
         PendingUpdatesCollector live = new PendingUpdatesCollector(Duration.ofMinutes(5));
-        return new Agent(Timing.system(), null, live::collect, RootCollector.create());
+        return new Agent(Timing.system(), null, live::collect, RootCollector.create(), "fixpoint-agent");
     }
 
     /** With these clocks, sleeper and randomness (tests). */
     public Agent withTiming(Timing t) {
-        return new Agent(t, firstUseTrust, pendingUpdates, collector);
+        return new Agent(t, firstUseTrust, pendingUpdates, collector, name);
     }
 
     /** Trust on first use checks against this trust store instead of the JDK's (tests). */
     public Agent withFirstUseTrust(KeyStore trustStore) {
-        return new Agent(timing, trustStore, pendingUpdates, collector);
+        return new Agent(timing, trustStore, pendingUpdates, collector, name);
     }
 
     /** Pending updates from this query instead of the live package manager (tests). */
     public Agent withPendingUpdates(Reporter.PendingUpdates p) {
-        return new Agent(timing, firstUseTrust, p, collector);
+        return new Agent(timing, firstUseTrust, p, collector, name);
+    }
+
+    /** The command name that prefixes error messages ({@code fixpoint agent} in the fixpoint command). */
+    public Agent withName(String commandName) {
+        return new Agent(timing, firstUseTrust, pendingUpdates, collector, commandName);
     }
 
     public int enroll(EnrollOptions o, PrintWriter out, PrintWriter err) {
@@ -104,7 +115,7 @@ public final class Agent {
         try {
             client = pin != null ? ServerClient.pinned(server, pin) : ServerClient.firstUse(server, firstUseTrust);
         } catch (GeneralSecurityException e) {
-            err.println("fixpoint-agent: cannot set up TLS: " + e.getMessage());
+            err.println(name + ": cannot set up TLS: " + e.getMessage());
             return EXIT_FAILURE;
         }
         Protocol.EnrollResponse r;
@@ -113,21 +124,21 @@ public final class Agent {
                     .enroll(new Protocol.EnrollRequest(
                             token, id.hostname(), id.machineId(), ServerClient.agentVersion()));
         } catch (ServerException e) {
-            err.println("fixpoint-agent: "
+            err.println(name + ": "
                     + (e.kind() == ServerException.Kind.UNAUTHORIZED
                             ? "the server refused the enrollment token (unknown, expired or revoked): " + e.getMessage()
                             : e.getMessage()));
             return EXIT_FAILURE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            err.println("fixpoint-agent: interrupted");
+            err.println(name + ": interrupted");
             return EXIT_FAILURE;
         }
         Fingerprint pinned = pin;
         if (pinned == null) {
             Optional<Fingerprint> seen = client.seenFingerprint();
             if (seen.isEmpty()) {
-                err.println("fixpoint-agent: enrolled, but no server certificate was seen to pin; enroll again with"
+                err.println(name + ": enrolled, but no server certificate was seen to pin; enroll again with"
                         + " --fingerprint");
                 return EXIT_FAILURE;
             }
@@ -142,7 +153,7 @@ public final class Agent {
         try {
             state.save(o.stateDir());
         } catch (IOException e) {
-            err.println("fixpoint-agent: enrolled as agent " + r.agentId() + ", but cannot store the credential in "
+            err.println(name + ": enrolled as agent " + r.agentId() + ", but cannot store the credential in "
                     + o.stateDir().resolve(AgentState.FILE) + ": " + e.getMessage()
                     + " (enroll again once the state directory is writable)");
             return EXIT_FAILURE;
@@ -169,7 +180,7 @@ public final class Agent {
             }
             state = loaded.get();
             if (AgentState.exposed(o.stateDir())) {
-                err.println("fixpoint-agent: warning: " + o.stateDir().resolve(AgentState.FILE)
+                err.println(name + ": warning: " + o.stateDir().resolve(AgentState.FILE)
                         + " is readable by others than its owner; it holds the agent's credential (chmod 600 it)");
             }
             spool = new Spool(o.stateDir().resolve("spool"));
@@ -196,39 +207,39 @@ public final class Agent {
             loop.run();
             return EXIT_FAILURE; // only a refused credential ends the loop
         } catch (IOException e) {
-            err.println("fixpoint-agent: cannot use the spool in " + spool.dir() + ": " + e.getMessage());
+            err.println(name + ": cannot use the spool in " + spool.dir() + ": " + e.getMessage());
             return EXIT_FAILURE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            err.println("fixpoint-agent: interrupted; undelivered reports stay in " + spool.dir());
+            err.println(name + ": interrupted; undelivered reports stay in " + spool.dir());
             return EXIT_FAILURE;
         }
     }
 
-    private static int once(AgentLoop loop, Spool spool, PrintWriter err) throws IOException, InterruptedException {
+    private int once(AgentLoop loop, Spool spool, PrintWriter err) throws IOException, InterruptedException {
         AgentLoop.Outcome outcome;
         try {
             outcome = loop.once();
         } catch (CollectException e) {
-            err.println("fixpoint-agent: cannot collect this host's report: " + e.getMessage());
+            err.println(name + ": cannot collect this host's report: " + e.getMessage());
             return EXIT_FAILURE;
         }
         switch (outcome) {
             case DELIVERED:
                 return EXIT_OK;
             case UNAUTHORIZED:
-                err.println("fixpoint-agent: stopped: the server refused this agent's credential; enroll again");
+                err.println(name + ": stopped: the server refused this agent's credential; enroll again");
                 return EXIT_FAILURE;
             default:
-                err.println("fixpoint-agent: "
+                err.println(name + ": "
                         + loop.lastFailure().map(Throwable::getMessage).orElse("not delivered")
                         + "; the report stays in " + spool.dir() + " and the next run delivers it");
                 return EXIT_FAILURE;
         }
     }
 
-    private static int bad(PrintWriter err, String message) {
-        err.println("fixpoint-agent: " + message);
+    private int bad(PrintWriter err, String message) {
+        err.println(name + ": " + message);
         return EXIT_BAD_INPUT;
     }
 }
