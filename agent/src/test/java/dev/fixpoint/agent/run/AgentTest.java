@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -210,6 +211,30 @@ class AgentTest {
                         .path("inventoryHash")
                         .asText());
         assertThat(spooled()).isEmpty();
+    }
+
+    @Test
+    void theLiveSystemWithItsRealPackageManager() throws Exception {
+        Assumptions.assumeTrue(
+                Files.isRegularFile(Path.of("/var/lib/dpkg/status")) && Files.isExecutable(Path.of("/usr/bin/apt-get")),
+                "a dpkg/apt system");
+        root = Path.of("/");
+        assertThat(enroll(FakeServer.TOKEN, cert.sha256())).as(err.toString()).isZero();
+        assertThat(once()).as(err.toString()).isZero();
+        FakeServer.Request checkin = server.requests("/checkin").get(0);
+        assertThat(checkin.json().path("kernel").path("running").asText())
+                .isEqualTo(
+                        Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip());
+        assertThat(checkin.json().path("hostname").asText())
+                .isEqualTo(
+                        Files.readString(Path.of("/proc/sys/kernel/hostname")).strip());
+        // apt-get -s upgrade ran: a list (possibly empty), not null.
+        assertThat(checkin.json().path("pendingUpdates").isArray())
+                .as(out.toString())
+                .isTrue();
+        assertThat(server.requests("/inventory").get(0).json().path("packages").size())
+                .isEqualTo(checkin.json().path("packageCount").asInt())
+                .isPositive();
     }
 
     @Test
