@@ -204,8 +204,10 @@ public final class Agent {
             }
             out.println("fixpoint-agent " + ServerClient.agentVersion() + ": agent " + state.agentId()
                     + " reporting to " + state.server() + " (pinned " + state.fingerprint() + ")");
-            loop.run();
-            return EXIT_FAILURE; // only a refused credential ends the loop
+            loop.run(); // only a refused credential ends the loop
+            err.println(name + ": stopped: the server refused this agent's credential (revoked, or the host was"
+                    + " deleted); enroll again with a new token");
+            return EXIT_FAILURE;
         } catch (IOException e) {
             err.println(name + ": cannot use the spool in " + spool.dir() + ": " + e.getMessage());
             return EXIT_FAILURE;

@@ -1,5 +1,6 @@
 package dev.fixpoint.agent.run;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.fixpoint.agent.client.Protocol;
 import dev.fixpoint.agent.client.ServerClient;
@@ -22,6 +23,8 @@ final class AgentLoop {
     static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
 
     static final Duration MAX_INTERVAL = Duration.ofHours(24);
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     /** How a delivery attempt ended. */
     enum Outcome {
@@ -87,7 +90,7 @@ final class AgentLoop {
      * Runs until the server refuses the credential ({@link Outcome#UNAUTHORIZED}) or the thread is
      * interrupted. Collection failures and undeliverable reports are logged and retried.
      */
-    Outcome run() throws IOException, InterruptedException {
+    Outcome run() throws InterruptedException {
         long lastCollect = 0;
         boolean collected = false;
         Duration wait = Duration.ZERO;
@@ -96,24 +99,33 @@ final class AgentLoop {
                 throw new InterruptedException();
             }
             long now = timing.nanoTime().getAsLong();
-            if (!collected || now - lastCollect >= wait.toNanos()) {
-                lastCollect = now;
-                collected = true;
-                wait = Backoff.jittered(interval, timing.random());
-                try {
-                    collect();
-                } catch (CollectException e) {
-                    log.println("cannot collect this host's report: " + e.getMessage());
+            Outcome o;
+            String problem;
+            try {
+                if (!collected || now - lastCollect >= wait.toNanos()) {
+                    lastCollect = now;
+                    collected = true;
+                    wait = Backoff.jittered(interval, timing.random());
+                    try {
+                        collect();
+                    } catch (CollectException e) {
+                        log.println("cannot collect this host's report: " + e.getMessage());
+                    }
                 }
+                o = deliver();
+                problem = lastFailure == null ? null : lastFailure.getMessage();
+            } catch (IOException e) {
+                // A full or unwritable disk may pass: keep going rather than end the service.
+                o = Outcome.RETRY;
+                lastFailure = null;
+                problem = "cannot use the spool: " + e;
             }
-            Outcome o = deliver();
             Duration sleep;
             if (o == Outcome.UNAUTHORIZED) {
                 return o;
             } else if (o == Outcome.RETRY) {
-                sleep = backoff.next(interval, lastFailure.retryAfter());
-                log.println(lastFailure.getMessage() + "; report kept in " + spool.dir() + ", next attempt in "
-                        + seconds(sleep));
+                sleep = backoff.next(interval, lastFailure().flatMap(ServerException::retryAfter));
+                log.println(problem + "; report kept in " + spool.dir() + ", next attempt in " + seconds(sleep));
             } else {
                 backoff.reset();
                 // The check-in answer may have changed the interval: measure from the last collection.
