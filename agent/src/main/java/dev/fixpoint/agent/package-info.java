@@ -1,6 +1,8 @@
 /**
- * The endpoint agent. Placeholder: the agent arrives with the fleet-loop issue (#3); nothing in this
- * module is functional yet and no command claims otherwise. It may depend on {@code core} and the JDK
- * only (checked by {@code ArchitectureTest}).
+ * The endpoint agent: {@code collect} reads what a host runs (packages, pending updates, kernel and
+ * reboot state) without changing anything, {@code client} speaks agent protocol v1 to the server over
+ * pinned TLS, {@code run} holds the enrollment state, the spool and the check-in loop, and {@link
+ * dev.fixpoint.agent.AgentMain} is the standalone jar's entry point. It may depend on {@code core},
+ * the JDK and Jackson only (checked by {@code ArchitectureTest}): see docs/agent.md.
  */
 package dev.fixpoint.agent;

@@ -44,6 +44,7 @@ public final class Main implements Runnable {
     /** Runs the command line with the given output streams and returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
+        cl.addSubcommand(new dev.fixpoint.app.agent.AgentCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(Main::exitCode);
