@@ -178,7 +178,9 @@ public final class AgentService {
     // ---- enrollment
 
     public EnrollResponse enroll(EnrollRequest req, String remote) {
+        auth.throttleAddress(remote, "enrollment");
         if (req == null || req.token() == null || !Secrets.looksLike(req.token(), Secrets.ENROLLMENT_TOKEN)) {
+            auth.recordFailure("(enrollment)", remote, "agent.enroll.refused", "enrollment");
             throw ApiException.unauthorized("enrollment token missing or malformed");
         }
         String hostname = req.hostname() == null ? "" : req.hostname().strip();
@@ -192,16 +194,27 @@ public final class AgentService {
         String version = req.agentVersion() == null ? "" : Strings.clip(req.agentVersion());
         Instant now = clock.instant();
         String credential = Secrets.generate(Secrets.AGENT_CREDENTIAL);
+        boolean valid = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM enrollment_token WHERE token_hash = :h"
+                                + " AND revoked_micros IS NULL AND expires_micros > :now")
+                        .bind("h", Secrets.digest(req.token()))
+                        .bind("now", AuthService.micros(now))
+                        .mapTo(Long.class)
+                        .one())
+                > 0;
+        if (!valid) {
+            // Recorded in a transaction of its own: the refusal must outlive the 401.
+            auth.recordFailure("(enrollment)", remote, "agent.enroll.refused", "host:" + hostname);
+            throw ApiException.unauthorized("enrollment token unknown, expired or revoked");
+        }
         return jdbi.inTransaction(h -> {
-            Optional<Map<String, Object>> token = h.createQuery("SELECT * FROM enrollment_token WHERE token_hash = :h")
+            Optional<Map<String, Object>> token = h.createQuery("SELECT * FROM enrollment_token WHERE token_hash = :h"
+                            + " AND revoked_micros IS NULL AND expires_micros > :now")
                     .bind("h", Secrets.digest(req.token()))
+                    .bind("now", AuthService.micros(now))
                     .mapToMap()
                     .findOne();
-            if (token.isEmpty()
-                    || token.get().get("revoked_micros") != null
-                    || ((Number) token.get().get("expires_micros")).longValue() <= AuthService.micros(now)) {
-                audit.append(h, "anonymous", "agent.enroll.refused", "host:" + hostname, Map.of("remote", remote));
-                throw ApiException.unauthorized("enrollment token unknown, expired or revoked");
+            if (token.isEmpty()) {
+                throw ApiException.unauthorized("enrollment token revoked or expired just now");
             }
             String tokenId = (String) token.get().get("id");
             Optional<String> existing = h.createQuery(

@@ -287,6 +287,37 @@ public final class AuthService {
         return new Session(token, csrf, u, expires);
     }
 
+    /** Refuses (429) an address with too many failed logins or enrollments in the window. */
+    public void throttleAddress(String remote, String what) {
+        long since = micros(clock.instant().minus(config.loginWindow()));
+        long n = jdbi.withHandle(
+                h -> h.createQuery("SELECT COUNT(*) FROM login_failure WHERE remote = :r AND time_micros > :t")
+                        .bind("r", remote)
+                        .bind("t", since)
+                        .mapTo(Long.class)
+                        .one());
+        if (n >= 4L * config.loginMaxFailures()) {
+            throw new ApiException(
+                    429,
+                    "throttled",
+                    "Too many failures",
+                    "too many failed " + what + " attempts from this address; try again later",
+                    config.loginWindow().toSeconds());
+        }
+    }
+
+    /** Records a failed attempt (counted by {@link #throttleAddress}) with its audit record. */
+    public void recordFailure(String username, String remote, String action, String subject) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("INSERT INTO login_failure (username, remote, time_micros) VALUES (:u, :r, :t)")
+                    .bind("u", username)
+                    .bind("r", remote)
+                    .bind("t", micros(clock.instant()))
+                    .execute();
+            audit.append(h, "anonymous", action, subject, Map.of("remote", remote));
+        });
+    }
+
     private static String clipName(String s) {
         String c = s.length() > 64 ? s.substring(0, 64) : s;
         return c.replaceAll("\\p{Cntrl}", "?");

@@ -389,6 +389,24 @@ class ServerApiTest {
     }
 
     @Test
+    void guessingEnrollmentTokensIsThrottledPerAddress() throws Exception {
+        try (TestServer s = TestServer.start("sqlite", tmp, Map.of("login.max.failures", "1"))) {
+            Map<String, Object> guess =
+                    Map.of("token", "fpe_" + "D".repeat(43), "hostname", "guesser", "machineId", "");
+            for (int i = 0; i < 4; i++) {
+                assertThat(s.call("POST", "/api/v1/agent/enroll", null, guess).status())
+                        .isEqualTo(401);
+            }
+            TestServer.Response throttled = s.call("POST", "/api/v1/agent/enroll", null, guess);
+            assertThat(throttled.status()).isEqualTo(429);
+            assertThat(throttled.raw().headers().firstValue("Retry-After")).isPresent();
+            assertThat(s.server.audit().records().stream()
+                            .filter(r -> r.action().equals("agent.enroll.refused")))
+                    .hasSize(4);
+        }
+    }
+
+    @Test
     void badAndHostileInputGetsProblemDetailsAndChangesNothing() throws Exception {
         try (TestServer s = TestServer.start("sqlite", tmp, Map.of())) {
             String admin = s.adminToken();
@@ -444,6 +462,13 @@ class ServerApiTest {
                     null,
                     Map.of("token", "fpe_" + "B".repeat(43), "hostname", "../../etc", "machineId", ""));
             assertThat(badHost.status()).isIn(401, 422);
+            TestServer.Response forgedEnroll = s.call(
+                    "POST",
+                    "/api/v1/agent/enroll",
+                    null,
+                    Map.of("token", "fpe_" + "C".repeat(43), "hostname", "intruder", "machineId", ""));
+            assertThat(forgedEnroll.status()).isEqualTo(401);
+            assertThat(s.server.audit().records().stream().map(r -> r.action())).contains("agent.enroll.refused");
             // None of that changed state (the refused enrollment is itself audited, nothing else).
             assertThat(s.server.audit().records().stream()
                             .skip(auditBefore)
