@@ -67,6 +67,15 @@ public final class FixpointServer implements AutoCloseable {
     /** What the start-up tells the operator once: the URL, the certificate pin, the admin password. */
     public record Started(URI url, String fingerprint, Optional<String> adminPassword, boolean certificateCreated) {}
 
+    /** The server could not start for a reason the operator can fix (e.g. the port is taken). */
+    public static final class StartException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public StartException(String message) {
+            super(message);
+        }
+    }
+
     private final ServerConfig config;
     private final Database db;
     private final Javalin app;
@@ -238,7 +247,16 @@ public final class FixpointServer implements AutoCloseable {
                             ctx.method() + " " + ctx.path()));
             api.install(c.routes);
         });
-        app.start();
+        try {
+            app.start();
+        } catch (io.javalin.util.JavalinBindException e) {
+            scheduler.close();
+            background.shutdownNow();
+            db.close();
+            throw new StartException("cannot listen on " + config.listenHost() + ":" + config.listenPort()
+                    + ": the port is in use (another server?) or not permitted; stop the other process or choose"
+                    + " another with --port");
+        }
         int port = ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
         String host =
                 config.listenHost().equals("0.0.0.0") || config.listenHost().equals("::")

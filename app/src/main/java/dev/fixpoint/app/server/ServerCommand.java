@@ -89,7 +89,12 @@ public final class ServerCommand implements Callable<Integer> {
             throw new UserInputException(e.getMessage());
         }
         PrintStream out = System.out;
-        FixpointServer server = FixpointServer.start(config, demo, Clock.systemUTC(), out);
+        FixpointServer server;
+        try {
+            server = FixpointServer.start(config, demo, Clock.systemUTC(), out);
+        } catch (FixpointServer.StartException e) {
+            throw new UserInputException(e.getMessage());
+        }
         FixpointServer.Started s = server.started();
         out.println("Fixpoint server " + FixpointServer.VERSION + " listening on " + s.url());
         if (s.fingerprint() != null) {
