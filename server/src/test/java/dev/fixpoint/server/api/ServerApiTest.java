@@ -406,9 +406,10 @@ class ServerApiTest {
         }
     }
 
-    @Test
-    void badAndHostileInputGetsProblemDetailsAndChangesNothing() throws Exception {
-        try (TestServer s = TestServer.start("sqlite", tmp, Map.of())) {
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void badAndHostileInputGetsProblemDetailsAndChangesNothing(String kind) throws Exception {
+        try (TestServer s = TestServer.start(kind, tmp, Map.of())) {
             String admin = s.adminToken();
             String agent = enroll(s, admin, "host-b");
             long auditBefore = s.server.audit().records().size();
@@ -480,9 +481,10 @@ class ServerApiTest {
         }
     }
 
-    @Test
-    void hostAttributesGroupsAndTheOpenApiDocument() throws Exception {
-        try (TestServer s = TestServer.start("sqlite", tmp, Map.of())) {
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void hostAttributesGroupsAndTheOpenApiDocument(String kind) throws Exception {
+        try (TestServer s = TestServer.start(kind, tmp, Map.of())) {
             String admin = s.adminToken();
             for (String h : List.of("web-1", "web-2", "db-1")) {
                 enroll(s, admin, h);
