@@ -101,6 +101,7 @@ class FleetLoopTest {
             assertThat(host.get("kernelRunning").asText())
                     .isEqualTo(Files.readString(Path.of("/proc/sys/kernel/osrelease"))
                             .strip());
+            assertThat(host.get("kernelsInstalled")).isNotEmpty();
             String id = host.get("id").asText();
 
             JsonNode pending =

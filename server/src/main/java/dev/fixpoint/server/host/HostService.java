@@ -43,6 +43,7 @@ public final class HostService {
             long pendingSecurityUpdates,
             boolean rebootRequired,
             String kernelRunning,
+            List<String> kernelsInstalled,
             String criticality,
             String exposure,
             Map<String, String> labels,
@@ -348,6 +349,9 @@ public final class HostService {
                 rs.getLong("pending_security"),
                 rs.getInt("reboot_required") != 0,
                 rs.getString("kernel_running"),
+                rs.getString("kernel_installed").isEmpty()
+                        ? List.of()
+                        : List.of(rs.getString("kernel_installed").split(" ")),
                 rs.getString("criticality"),
                 rs.getString("exposure"),
                 labels,
@@ -379,6 +383,7 @@ public final class HostService {
                     s.pendingSecurityUpdates(),
                     s.rebootRequired(),
                     s.kernelRunning(),
+                    s.kernelsInstalled(),
                     s.criticality(),
                     s.exposure(),
                     labels.getOrDefault(s.id(), Map.of()),
