@@ -336,7 +336,13 @@ public final class AgentService {
                             "ki",
                             req.kernel() == null || req.kernel().installed() == null
                                     ? ""
-                                    : Strings.clip(String.join(" ", req.kernel().installed())))
+                                    : String.join(
+                                            " ",
+                                            req.kernel().installed().stream()
+                                                    .filter(k -> k != null && !k.isBlank())
+                                                    .limit(32)
+                                                    .map(k -> Strings.clip(k).replace(' ', '_'))
+                                                    .toList()))
                     .bind("rb", Boolean.TRUE.equals(req.rebootRequired()) ? 1 : 0)
                     .bind("eco", eco == null ? null : eco.name())
                     .bind("id", agent.hostId())
