@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Keeps a store directory of feed files current. Each source is fetched with a conditional GET
+ * Keeps a store directory of feed files current. Sources are of three kinds ({@link FeedSource.Kind}):
+ * single files, osv.dev ecosystem exports ({@link OsvEcosystemSync}) and CSAF providers ({@link
+ * CsafProviderSync}). A single file is fetched with a conditional GET
  * ({@code If-None-Match}/{@code If-Modified-Since} from the last good copy), written to a temporary
  * file and moved into place only when complete, so a failed or interrupted download keeps the last good
  * data; the outcome, digests and errors are kept per source in {@code sync-state.json}. The store is
@@ -48,14 +50,35 @@ public final class FeedSync {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** Records (OSV) or documents (CSAF) fetched one by one per source and sync, by default. */
+    public static final int DEFAULT_MAX_CHANGES = 5_000;
+
     private final HttpClient http;
     private final Clock clock;
     private final long maxBytes;
+    private final OsvEcosystemSync osv;
+    private final CsafProviderSync csaf;
 
     public FeedSync(HttpClient http, Clock clock, long maxBytes) {
+        this(http, clock, maxBytes, DEFAULT_MAX_CHANGES);
+    }
+
+    /**
+     * @param maxBytes the largest file fetched (a whole feed, {@code all.zip}, a CSAF document or index)
+     * @param maxChanges the most OSV records or CSAF documents fetched one by one per source and sync: an OSV
+     *     ecosystem with more changes is fetched whole ({@code all.zip}); a CSAF directory continues with the
+     *     rest on the next sync
+     */
+    public FeedSync(HttpClient http, Clock clock, long maxBytes, int maxChanges) {
+        if (maxChanges < 1) {
+            throw new IllegalArgumentException("maxChanges must be at least 1");
+        }
         this.http = http;
         this.clock = clock;
         this.maxBytes = maxBytes;
+        Http h = new Http(http);
+        this.osv = new OsvEcosystemSync(h, maxBytes, maxChanges);
+        this.csaf = new CsafProviderSync(h, maxBytes, maxChanges);
     }
 
     public static FeedSync standard() {
@@ -99,8 +122,17 @@ public final class FeedSync {
     private Result syncOne(FeedSource s, Path store, SourceState prior) {
         java.time.Instant now = clock.instant();
         Path target = store.resolve(s.name());
-        boolean haveCopy = prior != null && prior.sha256() != null && Files.exists(target);
+        boolean haveCopy = prior != null
+                && prior.sha256() != null
+                && (prior.kind() == null || prior.kind().equals("file"))
+                && Files.exists(target);
         try {
+            if (s.kind() == FeedSource.Kind.OSV_ECOSYSTEM) {
+                return osv.sync(s, store, prior, now);
+            }
+            if (s.kind() == FeedSource.Kind.CSAF_PROVIDER) {
+                return csaf.sync(s, store, prior, now);
+            }
             if (s.uri().getScheme().equals("file")) {
                 return copyFile(s, target, prior, now);
             }
@@ -129,6 +161,11 @@ public final class FeedSync {
                                 prior.bytes(),
                                 now,
                                 now,
+                                null,
+                                "file",
+                                null,
+                                0,
+                                0,
                                 null));
             }
             if (resp.statusCode() != 200) {
@@ -151,14 +188,17 @@ public final class FeedSync {
                             stored.bytes(),
                             now,
                             now,
+                            null,
+                            "file",
+                            null,
+                            1,
+                            0,
                             null));
-        } catch (IOException e) {
-            return failed(
-                    s,
-                    prior,
-                    now,
-                    e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + " fetching "
-                            + s.uri());
+        } catch (IOException | java.io.UncheckedIOException | dev.fixpoint.feeds.FeedFormatException e) {
+            String what = e instanceof Http.StatusException
+                    ? e.getMessage()
+                    : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            return failed(s, prior, now, what + " fetching " + s.uri());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return failed(s, prior, now, "interrupted");
@@ -175,12 +215,29 @@ public final class FeedSync {
                     s.name(),
                     o,
                     new SourceState(
-                            s.name(), s.uri().toString(), null, null, stored.sha256(), stored.bytes(), now, now, null));
+                            s.name(),
+                            s.uri().toString(),
+                            null,
+                            null,
+                            stored.sha256(),
+                            stored.bytes(),
+                            now,
+                            now,
+                            null,
+                            "file",
+                            null,
+                            o == Outcome.UPDATED ? 1 : 0,
+                            0,
+                            null));
         }
     }
 
     private static Result failed(FeedSource s, SourceState prior, java.time.Instant now, String error) {
-        // The last good copy (if any) stays in place and in the state; only the error is recorded.
+        // The last good copy (if any) stays in place and in the state; only the error is recorded. The
+        // incremental position is kept only for the same source: a mark taken from another URL is no mark.
+        boolean same = prior != null
+                && s.uri().toString().equals(prior.uri())
+                && s.kind().prefix().equals(prior.kind());
         return new Result(
                 s.name(),
                 Outcome.FAILED,
@@ -193,7 +250,12 @@ public final class FeedSync {
                         prior == null ? 0 : prior.bytes(),
                         prior == null ? null : prior.lastSuccess(),
                         now,
-                        error));
+                        error,
+                        s.kind().prefix(),
+                        same ? prior.highWaterMark() : null,
+                        0,
+                        prior == null ? 0 : prior.total(),
+                        same ? prior.cursors() : null));
     }
 
     private record Stored(String sha256, long bytes) {}
