@@ -57,7 +57,8 @@ public final class FeedsCommand implements Runnable {
                 names = "--source",
                 paramLabel = "NAME=URL",
                 description = "A source (repeatable; replaces the defaults): a file name in the store and an"
-                        + " https, http or file URL.")
+                        + " https, http or file URL; osv:URL for an osv.dev ecosystem (incremental through its"
+                        + " modified_id.csv), csaf:URL for a CSAF provider (provider-metadata.json or a directory).")
         List<String> sources = new ArrayList<>();
 
         @Override

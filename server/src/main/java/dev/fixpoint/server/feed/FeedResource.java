@@ -19,12 +19,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class FeedResource {
     public record Source(
             String name,
+            String kind,
             String uri,
             Instant lastSuccess,
             Instant lastAttempt,
             String lastError,
             String sha256,
-            long bytes) {}
+            long bytes,
+            Instant highWaterMark,
+            int fetched,
+            long total) {}
 
     public record FeedsView(
             Instant loadedAt,
@@ -86,12 +90,16 @@ public final class FeedResource {
             SourceState st = states.get(s.name());
             sources.add(new Source(
                     s.name(),
+                    st == null ? null : st.kind(),
                     s.uri().toString(),
                     st == null ? null : st.lastSuccess(),
                     st == null ? null : st.lastAttempt(),
                     st == null ? null : st.lastError(),
                     st == null ? null : st.sha256(),
-                    st == null ? 0 : st.bytes()));
+                    st == null ? 0 : st.bytes(),
+                    st == null ? null : st.highWaterMark(),
+                    st == null ? 0 : st.fetched(),
+                    st == null ? 0 : st.total()));
         }
         Map<String, Integer> files = new TreeMap<>();
         for (Map.Entry<FeedKind, Integer> e : l.feeds().files().entrySet()) {

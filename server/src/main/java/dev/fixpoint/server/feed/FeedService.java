@@ -194,6 +194,9 @@ public final class FeedService {
                 if (r.state().lastError() != null) {
                     details.put("error", r.state().lastError());
                 }
+                if (r.state().fetched() > 0) {
+                    details.put("fetched", Integer.toString(r.state().fetched()));
+                }
                 audit.append(actor, "feeds.sync", "feed:" + r.name(), details);
             }
             if (changed || loaded.loadedAt() == null) {
