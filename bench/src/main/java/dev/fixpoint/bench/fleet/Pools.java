@@ -24,11 +24,11 @@ import java.util.List;
 import java.util.Map;
 import org.tukaani.xz.XZInputStream;
 
-/** The real package data the synthetic fleet is drawn from. */
-record Pools(List<Pkg> debian, List<Pkg> alma, List<Advisory> almaAdvisories) {
+/** The real package data the synthetic fleet is drawn from (also used by the load generator). */
+public record Pools(List<Pkg> debian, List<Pkg> alma, List<Advisory> almaAdvisories) {
 
     /** A package a host may have, at the pool's (newest) version. */
-    record Pkg(
+    public record Pkg(
             Ecosystem ecosystem,
             String name,
             String version,
@@ -38,7 +38,7 @@ record Pools(List<Pkg> debian, List<Pkg> alma, List<Advisory> almaAdvisories) {
             boolean fromSecurityArchive,
             boolean base) {}
 
-    static Pools load(Path data) throws IOException {
+    public static Pools load(Path data) throws IOException {
         Map<String, Pkg> debian = new LinkedHashMap<>();
         Path packages = data.resolve("debian-archive/bookworm-security/main/binary-amd64/Packages.xz");
         try (InputStream in = new XZInputStream(Files.newInputStream(packages))) {

@@ -1,7 +1,7 @@
 package dev.fixpoint.bench.fleet;
 
 /** Makes plausible older versions of a real version string, for lagging synthetic hosts. */
-final class Versions {
+public final class Versions {
     private Versions() {}
 
     /**
@@ -9,7 +9,7 @@ final class Versions {
      * step, walking left when a run reaches zero. Digits stay digits, so the result is valid in the
      * same scheme (dpkg, rpm) and sorts before the original.
      */
-    static String behind(String version, int steps) {
+    public static String behind(String version, int steps) {
         String v = version;
         for (int s = 0; s < steps; s++) {
             v = decrementOnce(v);
