@@ -150,7 +150,7 @@ class MaintenanceWindowTest {
         }
 
         @Test
-        void theDayAfterPatchTuesdayWithBySetpos() {
+        void theWednesdayAfterPatchTuesday() {
             // the Wednesday after the second Tuesday is not always the second Wednesday: use BYMONTHDAY
             MaintenanceWindow w = window(
                     "FREQ=MONTHLY;BYDAY=WE;BYMONTHDAY=9,10,11,12,13,14,15",
@@ -164,6 +164,18 @@ class MaintenanceWindowTest {
                             LocalDate.parse("2026-02-11"),
                             LocalDate.parse("2026-03-11"),
                             LocalDate.parse("2026-04-15"));
+        }
+
+        @Test
+        void theLastWeekendDayOfTheMonthWithBySetpos() {
+            MaintenanceWindow w = window(
+                    "FREQ=MONTHLY;BYDAY=SA,SU;BYSETPOS=-1", ZoneOffset.UTC, "2026-01-31T06:00", Duration.ofHours(8));
+            assertThat(starts(w, utc("2026-01-01T00:00:00Z"), utc("2026-04-01T00:00:00Z")).stream()
+                            .map(LocalDateTime::toLocalDate))
+                    .containsExactly(
+                            LocalDate.parse("2026-01-31"),
+                            LocalDate.parse("2026-02-28"),
+                            LocalDate.parse("2026-03-29"));
         }
 
         @Test
