@@ -1,0 +1,293 @@
+package dev.fixpoint.agent.exec;
+
+import dev.fixpoint.core.job.InvalidJobException;
+import dev.fixpoint.core.job.Job;
+import dev.fixpoint.core.job.JobResult;
+import dev.fixpoint.core.job.JobResult.Status;
+import dev.fixpoint.core.job.PackageFamily;
+import dev.fixpoint.core.job.PackageState;
+import dev.fixpoint.core.job.PackageTarget;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs INSTALL and ROLLBACK jobs on a dpkg/apt host:
+ *
+ * <ol>
+ *   <li>reads the targets' exact state from dpkg's status file (the pre-state); when every target is
+ *       already installed at exactly its version, stops there: {@link Status#ALREADY_DONE};
+ *   <li>checks that apt and dpkg are idle ({@link PackageLocks}) and that each configured directory has
+ *       enough usable space; otherwise {@link Status#NOT_STARTED};
+ *   <li>runs {@link PackageManagerArgv#apt apt-get install} from an argument list with {@code
+ *       DEBIAN_FRONTEND=noninteractive}, no standard input and a timeout, keeping a bounded excerpt
+ *       of its output;
+ *   <li>reads the status file again (the post-state): {@link Status#SUCCEEDED} only when apt-get
+ *       exited 0 and every target is {@code installed} at exactly its version, else {@link
+ *       Status#FAILED} naming what differs.
+ * </ol>
+ *
+ * REBOOT and REFRESH_INVENTORY jobs are not executed here (yet): {@link Status#NOT_STARTED}.
+ */
+public final class AptExecutor {
+
+    /**
+     * The executor's local settings (the agent's own configuration, never the server's).
+     *
+     * @param aptGet the apt-get program
+     * @param dpkgStatus dpkg's status file
+     * @param lockFiles the locks that must be free: dpkg's frontend lock and its database lock
+     * @param diskPaths directories that need {@code minFreeBytes} of usable space each
+     * @param minFreeBytes the least usable space
+     * @param aptOptions extra {@code Key=Value} apt configuration, passed as {@code -o}
+     * @param timeout how long apt-get may run before it is killed
+     */
+    public record Config(
+            String aptGet,
+            Path dpkgStatus,
+            List<Path> lockFiles,
+            List<Path> diskPaths,
+            long minFreeBytes,
+            List<String> aptOptions,
+            Duration timeout) {
+
+        public static final long DEFAULT_MIN_FREE_BYTES = 256L * 1024 * 1024;
+
+        public Config {
+            Objects.requireNonNull(aptGet, "aptGet");
+            Objects.requireNonNull(dpkgStatus, "dpkgStatus");
+            lockFiles = List.copyOf(lockFiles);
+            diskPaths = List.copyOf(diskPaths);
+            aptOptions = List.copyOf(aptOptions);
+            aptOptions.forEach(PackageManagerArgv::checkAptOption);
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive: " + timeout);
+            }
+        }
+
+        /** The real host's paths, 256 MiB free, 30 minutes. */
+        public static Config defaults() {
+            return new Config(
+                    "apt-get",
+                    Path.of("/var/lib/dpkg/status"),
+                    List.of(Path.of("/var/lib/dpkg/lock-frontend"), Path.of("/var/lib/dpkg/lock")),
+                    List.of(Path.of("/var/cache/apt/archives"), Path.of("/usr"), Path.of("/var/lib/dpkg")),
+                    DEFAULT_MIN_FREE_BYTES,
+                    List.of(),
+                    Duration.ofMinutes(30));
+        }
+
+        public Config withAptOptions(List<String> options) {
+            return new Config(aptGet, dpkgStatus, lockFiles, diskPaths, minFreeBytes, options, timeout);
+        }
+
+        public Config withMinFreeBytes(long bytes) {
+            return new Config(aptGet, dpkgStatus, lockFiles, diskPaths, bytes, aptOptions, timeout);
+        }
+    }
+
+    static final int OUTPUT_HEAD = 4 * 1024;
+    static final int OUTPUT_TAIL = 12 * 1024;
+
+    private final Config config;
+    private final DpkgDatabase dpkg;
+
+    public AptExecutor(Config config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.dpkg = new DpkgDatabase(config.dpkgStatus());
+    }
+
+    public JobResult execute(VerifiedJob verified) {
+        long start = System.nanoTime();
+        Job job = verified.job();
+        if (verified.family() != PackageFamily.DPKG) {
+            return notStarted(job, List.of(), start, "verified for " + verified.family() + ", not for dpkg");
+        }
+        if (!job.type().hasPackages()) {
+            return notStarted(job, List.of(), start, job.type() + " jobs are not executed by this agent yet");
+        }
+        List<PackageState> before;
+        try {
+            before = dpkg.states(job.packages());
+        } catch (IOException e) {
+            return notStarted(job, List.of(), start, "cannot read " + dpkg.path() + ": " + e.getMessage());
+        }
+        if (mismatches(job, before).isEmpty()) {
+            return new JobResult(
+                    job.id(),
+                    Status.ALREADY_DONE,
+                    before,
+                    before,
+                    JobResult.NOT_RUN,
+                    "",
+                    elapsed(start),
+                    "every package is already at its target version");
+        }
+        Optional<String> busy = PackageLocks.busy(config.lockFiles());
+        if (busy.isPresent()) {
+            return notStarted(job, before, start, busy.get());
+        }
+        Optional<String> lowDisk = lowDisk();
+        if (lowDisk.isPresent()) {
+            return notStarted(job, before, start, lowDisk.get());
+        }
+        List<String> argv;
+        try {
+            argv = PackageManagerArgv.apt(config.aptGet(), job, config.aptOptions());
+        } catch (InvalidJobException e) {
+            return notStarted(job, before, start, e.getMessage()); // verified already; a second line of defence
+        }
+        Run run = run(argv);
+        if (!run.started) {
+            return notStarted(job, before, start, run.failure);
+        }
+        List<PackageState> after;
+        try {
+            after = dpkg.states(job.packages());
+        } catch (IOException e) {
+            return new JobResult(
+                    job.id(),
+                    Status.FAILED,
+                    before,
+                    List.of(),
+                    run.exitCode,
+                    run.output,
+                    elapsed(start),
+                    "cannot read " + dpkg.path() + " afterwards: " + e.getMessage());
+        }
+        List<String> wrong = mismatches(job, after);
+        if (run.failure != null) {
+            return new JobResult(
+                    job.id(), Status.FAILED, before, after, run.exitCode, run.output, elapsed(start), run.failure);
+        }
+        if (run.exitCode != 0 || !wrong.isEmpty()) {
+            String why =
+                    run.exitCode != 0 ? "apt-get exited " + run.exitCode + lockHint(run.output) : "apt-get exited 0";
+            return new JobResult(
+                    job.id(),
+                    Status.FAILED,
+                    before,
+                    after,
+                    run.exitCode,
+                    run.output,
+                    elapsed(start),
+                    why + (wrong.isEmpty() ? "" : "; " + String.join("; ", wrong)));
+        }
+        return new JobResult(
+                job.id(),
+                Status.SUCCEEDED,
+                before,
+                after,
+                run.exitCode,
+                run.output,
+                elapsed(start),
+                "every package is at its target version");
+    }
+
+    /** "name:arch is X (state), wanted Y" for each target not installed at exactly its version. */
+    private static List<String> mismatches(Job job, List<PackageState> states) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < states.size(); i++) {
+            PackageTarget t = job.packages().get(i);
+            PackageState s = states.get(i);
+            if (!s.satisfies(t, PackageFamily.DPKG)) {
+                out.add(t.key() + " is " + (s.version() == null ? "absent" : s.version()) + " (" + s.status()
+                        + "), wanted " + t.version());
+            }
+        }
+        return out;
+    }
+
+    private static String lockHint(String output) {
+        return output.contains("Could not get lock") || output.contains("Unable to acquire the dpkg frontend lock")
+                ? " (the package manager lock was taken meanwhile)"
+                : "";
+    }
+
+    private Optional<String> lowDisk() {
+        for (Path p : config.diskPaths()) {
+            if (!Files.exists(p)) {
+                continue;
+            }
+            try {
+                long free = Files.getFileStore(p).getUsableSpace();
+                if (free < config.minFreeBytes()) {
+                    return Optional.of("only " + free / (1024 * 1024) + " MiB usable under " + p + ", "
+                            + config.minFreeBytes() / (1024 * 1024) + " MiB required");
+                }
+            } catch (IOException e) {
+                return Optional.of("cannot tell the free space under " + p + ": " + e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final class Run {
+        boolean started;
+        int exitCode = JobResult.NOT_RUN;
+        String output = "";
+        String failure;
+    }
+
+    private Run run(List<String> argv) {
+        Run r = new Run();
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.put("DEBIAN_FRONTEND", "noninteractive");
+        env.put("APT_LISTCHANGES_FRONTEND", "none");
+        env.put("LC_ALL", "C");
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            r.failure = "cannot run " + argv.get(0) + ": " + e.getMessage();
+            return r;
+        }
+        r.started = true;
+        BoundedOutput out = new BoundedOutput(OUTPUT_HEAD, OUTPUT_TAIL);
+        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+            try {
+                out.drain(p.getInputStream());
+            } catch (IOException e) {
+                // the process ended or was killed; what was read is kept
+            }
+        });
+        try {
+            p.getOutputStream().close();
+            if (!p.waitFor(config.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+                r.failure = "apt-get did not finish within " + config.timeout() + " and was killed";
+            }
+            reader.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            r.failure = "interrupted while apt-get ran";
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            // output incomplete; the exit code still tells
+        }
+        r.exitCode = p.isAlive() ? JobResult.NOT_RUN : p.exitValue();
+        r.output = out.text();
+        return r;
+    }
+
+    private static JobResult notStarted(Job job, List<PackageState> before, long start, String why) {
+        return new JobResult(job.id(), Status.NOT_STARTED, before, before, JobResult.NOT_RUN, "", elapsed(start), why);
+    }
+
+    private static Duration elapsed(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+}

@@ -1,0 +1,277 @@
+package dev.fixpoint.agent.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fixpoint.agent.exec.JobRejectedException.Reason;
+import dev.fixpoint.core.job.Job;
+import dev.fixpoint.core.job.JobResult;
+import dev.fixpoint.core.job.JobResult.Status;
+import dev.fixpoint.core.job.JobType;
+import dev.fixpoint.core.job.PackageFamily;
+import dev.fixpoint.core.job.PackageState;
+import dev.fixpoint.core.job.PackageTarget;
+import dev.fixpoint.core.job.SignedJob;
+import dev.fixpoint.core.testing.Ci;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The executor against the real apt and dpkg of this machine (root on a dpkg/apt host; skipped
+ * elsewhere, failing under CI). It builds a throwaway package {@code fixpoint-testpkg} in versions 1.0
+ * and 1.1 with {@code dpkg-deb}, publishes them in a flat apt repository in a temporary directory
+ * (Packages file written here, no dpkg-dev needed), and points apt at that repository alone: its own
+ * source list, package lists and cache under the temporary directory, so the machine's own lists are
+ * neither read nor replaced. Only {@code fixpoint-testpkg} is installed, and it is purged at the end.
+ */
+class AptExecutorRealTest {
+    static final String PKG = "fixpoint-testpkg";
+
+    static Path tmp;
+    static List<String> aptOptions;
+    static boolean installedSomething;
+
+    @BeforeAll
+    static void repository() throws Exception {
+        Ci.require(
+                isRoot()
+                        && Files.isExecutable(Path.of("/usr/bin/apt-get"))
+                        && Files.isExecutable(Path.of("/usr/bin/dpkg-deb"))
+                        && Files.isRegularFile(Path.of("/var/lib/dpkg/status")),
+                "root on a dpkg/apt host (apt-get, dpkg-deb, /var/lib/dpkg/status)");
+        tmp = Files.createTempDirectory("fixpoint-apt-");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x")); // apt's _apt user reads it
+        Path repo = Files.createDirectories(tmp.resolve("repo"));
+        StringBuilder packages = new StringBuilder();
+        for (String v : List.of("1.0", "1.1")) {
+            Path deb = repo.resolve(PKG + "_" + v + "_all.deb");
+            build(v, deb);
+            byte[] bytes = Files.readAllBytes(deb);
+            packages.append(run(List.of("dpkg-deb", "-f", deb.toString())).strip())
+                    .append("\nFilename: ./")
+                    .append(deb.getFileName())
+                    .append("\nSize: ")
+                    .append(bytes.length)
+                    .append("\nSHA256: ")
+                    .append(HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
+                    .append("\n\n");
+        }
+        Files.writeString(repo.resolve("Packages"), packages);
+        Path sources = tmp.resolve("sources.list");
+        Files.writeString(sources, "deb [trusted=yes] file:" + repo + " ./\n");
+        Files.createDirectories(tmp.resolve("lists/partial"));
+        Files.createDirectories(tmp.resolve("cache/archives/partial"));
+        aptOptions = List.of(
+                "Dir::Etc::SourceList=" + sources,
+                "Dir::Etc::SourceParts=/dev/null",
+                "Dir::State::Lists=" + tmp.resolve("lists"),
+                "Dir::Cache=" + tmp.resolve("cache"),
+                "Dir::Cache::Archives=" + tmp.resolve("cache/archives"));
+        run(apt("update"));
+        purge();
+        installedSomething = true;
+        run(apt("install", "-y", "-q", "--no-install-recommends", "--no-remove", PKG + "=1.0"));
+        assertThat(installedVersion()).isEqualTo("1.0");
+    }
+
+    @AfterAll
+    static void cleanUp() throws Exception {
+        try {
+            if (installedSomething) {
+                purge();
+            }
+        } finally {
+            if (tmp != null) {
+                try (Stream<Path> s = Files.walk(tmp)) {
+                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void installRollBackAndRefuse() throws Exception {
+        TestJobs keys = new TestJobs();
+        Path state = tmp.resolve("agent-state");
+        JobKeyFile.pin(state, keys.server.getPublic());
+        JobVerifier verifier = new JobVerifier(
+                JobKeyFile.load(state).orElseThrow(),
+                TestJobs.HOST,
+                PackageFamily.DPKG,
+                SeenJobs.open(state, SeenJobs.DEFAULT_CAPACITY));
+        AptExecutor apt = new AptExecutor(AptExecutor.Config.defaults().withAptOptions(aptOptions));
+        PackageTarget v10 = new PackageTarget(PKG, "1.0", "all");
+        PackageTarget v11 = new PackageTarget(PKG, "1.1", "all");
+        Instant now = Instant.now();
+        String others = otherPackages();
+
+        // install 1.1
+        SignedJob install = keys.sign(TestJobs.job(JobType.INSTALL, now, v11));
+        JobResult r = apt.execute(verifier.verify(install));
+        assertThat(r.status()).as(r.detail() + "\n" + r.output()).isEqualTo(Status.SUCCEEDED);
+        assertThat(r.before()).containsExactly(new PackageState(PKG, "all", "1.0", "installed"));
+        assertThat(r.after()).containsExactly(new PackageState(PKG, "all", "1.1", "installed"));
+        assertThat(r.exitCode()).isZero();
+        assertThat(installedVersion()).isEqualTo("1.1");
+        assertThat(Files.readString(Path.of("/usr/share/fixpoint-testpkg/VERSION"))
+                        .strip())
+                .isEqualTo("1.1");
+
+        // a second job for the same state does nothing
+        JobResult again = apt.execute(verifier.verify(keys.sign(TestJobs.job(JobType.INSTALL, now, v11))));
+        assertThat(again.status()).isEqualTo(Status.ALREADY_DONE);
+        assertThat(again.exitCode()).isEqualTo(JobResult.NOT_RUN);
+
+        // an INSTALL never downgrades
+        JobResult noDowngrade = apt.execute(verifier.verify(keys.sign(TestJobs.job(JobType.INSTALL, now, v10))));
+        assertThat(noDowngrade.status()).isEqualTo(Status.FAILED);
+        assertThat(installedVersion()).isEqualTo("1.1");
+
+        // roll back to exactly 1.0
+        JobResult back = apt.execute(verifier.verify(keys.sign(TestJobs.job(JobType.ROLLBACK, now, v10))));
+        assertThat(back.status()).as(back.detail() + "\n" + back.output()).isEqualTo(Status.SUCCEEDED);
+        assertThat(back.before()).containsExactly(new PackageState(PKG, "all", "1.1", "installed"));
+        assertThat(back.after()).containsExactly(new PackageState(PKG, "all", "1.0", "installed"));
+        assertThat(installedVersion()).isEqualTo("1.0");
+
+        // refused before anything runs: tampered, replayed, expired, for another host
+        SignedJob fresh = keys.sign(TestJobs.job(JobType.INSTALL, now, v11));
+        Job j = fresh.job();
+        Job altered = new Job(
+                j.id(),
+                j.hostId(),
+                j.type(),
+                List.of(new PackageTarget(PKG, "1.1", "all")),
+                j.notBefore(),
+                j.expires().plusSeconds(86_400),
+                j.nonce());
+        assertThat(rejection(verifier, new SignedJob(altered, fresh.signature())))
+                .isEqualTo(Reason.BAD_SIGNATURE);
+        assertThat(rejection(verifier, install)).isEqualTo(Reason.REPLAYED);
+        Job expired = TestJobs.job(
+                "expired-" + UUID.randomUUID(), JobType.INSTALL, now.minusSeconds(7200), now.minusSeconds(3600), v11);
+        assertThat(rejection(verifier, keys.sign(expired))).isEqualTo(Reason.EXPIRED);
+        Job otherHost = new Job(
+                "other-" + UUID.randomUUID(),
+                "host-2",
+                JobType.INSTALL,
+                List.of(v11),
+                now,
+                now.plusSeconds(600),
+                TestJobs.nonce());
+        assertThat(rejection(verifier, keys.sign(otherHost))).isEqualTo(Reason.WRONG_HOST);
+        assertThat(installedVersion()).isEqualTo("1.0");
+
+        // a restarted agent still refuses the replay
+        JobVerifier restarted = new JobVerifier(
+                JobKeyFile.load(state).orElseThrow(),
+                TestJobs.HOST,
+                PackageFamily.DPKG,
+                SeenJobs.open(state, SeenJobs.DEFAULT_CAPACITY));
+        assertThat(rejection(restarted, install)).isEqualTo(Reason.REPLAYED);
+        assertThat(installedVersion()).isEqualTo("1.0");
+
+        // nothing else on the machine changed
+        assertThat(otherPackages()).isEqualTo(others);
+    }
+
+    /** Every other package with its state and version, as dpkg lists them. */
+    private static String otherPackages() throws Exception {
+        return run(List.of(
+                        "dpkg-query",
+                        "--show",
+                        "--showformat=${Package}:${Architecture} ${db:Status-Abbrev} ${Version}\\n"))
+                .lines()
+                .filter(l -> !l.startsWith(PKG + ":"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    private static Reason rejection(JobVerifier v, SignedJob s) {
+        try {
+            v.verify(s);
+        } catch (JobRejectedException e) {
+            return e.reason();
+        }
+        throw new AssertionError("accepted " + s.job());
+    }
+
+    private static void build(String version, Path deb) throws Exception {
+        Path root = tmp.resolve("build-" + version);
+        Files.createDirectories(root.resolve("DEBIAN"));
+        Files.createDirectories(root.resolve("usr/share/" + PKG));
+        Files.writeString(
+                root.resolve("DEBIAN/control"),
+                "Package: " + PKG + "\nVersion: " + version
+                        + "\nArchitecture: all\nMaintainer: Fixpoint tests <tests@fixpoint.invalid>\nSection: misc\n"
+                        + "Priority: optional\nDescription: Fixpoint test package\n Throwaway package of the agent tests.\n");
+        Files.writeString(root.resolve("usr/share/" + PKG + "/VERSION"), version + "\n");
+        run(List.of("dpkg-deb", "--root-owner-group", "-Zgzip", "--build", root.toString(), deb.toString()));
+    }
+
+    private static List<String> apt(String... args) {
+        List<String> argv = new ArrayList<>(List.of("apt-get"));
+        for (String o : aptOptions) {
+            argv.add("-o");
+            argv.add(o);
+        }
+        argv.addAll(List.of(args));
+        return argv;
+    }
+
+    private static void purge() throws Exception {
+        run(List.of("dpkg", "--purge", PKG));
+    }
+
+    /** dpkg's own answer, independent of the executor's status reader; empty when not installed. */
+    private static String installedVersion() throws Exception {
+        return run(List.of("dpkg-query", "--show", "--showformat=${db:Status-Status} ${Version}", PKG))
+                .replaceFirst("^installed ", "");
+    }
+
+    private static String run(List<String> argv) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        pb.environment().put("LC_ALL", "C");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(argv + " timed out");
+        }
+        if (p.exitValue() != 0) {
+            throw new AssertionError(argv + " exited " + p.exitValue() + ":\n" + out);
+        }
+        return out;
+    }
+
+    private static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[1].equals("0");
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+}
