@@ -311,63 +311,55 @@ public final class AgentService {
         String pendingHash = pendingHash(updates);
         Instant now = clock.instant();
         Ecosystem eco = ecosystem;
-        boolean wanted = jdbi.inTransaction(h -> {
-            Map<String, Object> host = h.createQuery(
-                            "SELECT inventory_hash, pending_hash, refresh_requested, ecosystem FROM host WHERE id = :id")
-                    .bind("id", agent.hostId())
-                    .mapToMap()
-                    .findOne()
-                    .orElseThrow(() -> ApiException.unauthorized("this agent's host was deleted; enroll again"));
-            h.createUpdate("UPDATE host SET last_seen_micros = :t, os_name = :os, kernel_running = :kr,"
-                            + " kernel_installed = :ki, reboot_required = :rb, ecosystem = COALESCE(:eco, ecosystem)"
-                            + " WHERE id = :id")
-                    .bind("t", AuthService.micros(now))
-                    .bind(
-                            "os",
-                            req.os() == null || req.os().prettyName() == null
-                                    ? ""
-                                    : Strings.clip(req.os().prettyName()))
-                    .bind(
-                            "kr",
-                            req.kernel() == null || req.kernel().running() == null
-                                    ? ""
-                                    : Strings.clip(req.kernel().running()))
-                    .bind(
-                            "ki",
-                            req.kernel() == null || req.kernel().installed() == null
-                                    ? ""
-                                    : String.join(
-                                            " ",
-                                            req.kernel().installed().stream()
-                                                    .filter(k -> k != null && !k.isBlank())
-                                                    .limit(32)
-                                                    .map(k -> Strings.clip(k).replace(' ', '_'))
-                                                    .toList()))
-                    .bind("rb", Boolean.TRUE.equals(req.rebootRequired()) ? 1 : 0)
-                    .bind("eco", eco == null ? null : eco.name())
-                    .bind("id", agent.hostId())
-                    .execute();
-            h.createUpdate("UPDATE agent SET last_checkin_micros = :t WHERE id = :id")
-                    .bind("t", AuthService.micros(now))
-                    .bind("id", agent.id())
-                    .execute();
-            if (pendingKnown && !pendingHash.equals(host.get("pending_hash"))) {
-                Ecosystem hostEco = eco != null
-                        ? eco
-                        : host.get("ecosystem") == null ? null : Ecosystem.of((String) host.get("ecosystem"));
-                if (hostEco != null) {
+        String os = req.os() == null || req.os().prettyName() == null
+                ? ""
+                : Strings.clip(req.os().prettyName());
+        String kernelRunning = req.kernel() == null || req.kernel().running() == null
+                ? ""
+                : Strings.clip(req.kernel().running());
+        String kernels = req.kernel() == null || req.kernel().installed() == null
+                ? ""
+                : String.join(
+                        " ",
+                        req.kernel().installed().stream()
+                                .filter(k -> k != null && !k.isBlank())
+                                .limit(32)
+                                .map(k -> Strings.clip(k).replace(' ', '_'))
+                                .toList());
+        // The hot path is one statement in autocommit: record the facts and read back what decides the
+        // answer. The agent row's last check-in is the host's last_seen; it is not written again here.
+        Map<String, Object> host = jdbi.withHandle(h -> h.createQuery("UPDATE host SET last_seen_micros = :t,"
+                                + " os_name = :os, kernel_running = :kr, kernel_installed = :ki, reboot_required = :rb,"
+                                + " ecosystem = COALESCE(:eco, ecosystem) WHERE id = :id"
+                                + " RETURNING inventory_hash, pending_hash, refresh_requested, ecosystem")
+                        .bind("t", AuthService.micros(now))
+                        .bind("os", os)
+                        .bind("kr", kernelRunning)
+                        .bind("ki", kernels)
+                        .bind("rb", Boolean.TRUE.equals(req.rebootRequired()) ? 1 : 0)
+                        .bind("eco", eco == null ? null : eco.name())
+                        .bind("id", agent.hostId())
+                        .mapToMap()
+                        .findOne())
+                .orElseThrow(() -> ApiException.unauthorized("this agent's host was deleted; enroll again"));
+        if (pendingKnown && !pendingHash.equals(host.get("pending_hash"))) {
+            Ecosystem hostEco = eco != null
+                    ? eco
+                    : host.get("ecosystem") == null ? null : Ecosystem.of((String) host.get("ecosystem"));
+            if (hostEco != null) {
+                jdbi.useTransaction(h -> {
                     inventory.recordPendingUpdates(
                             h, agent.hostId(), hostEco, updates, feeds.current().index(), now);
                     h.createUpdate("UPDATE host SET pending_hash = :p WHERE id = :id")
                             .bind("p", pendingHash)
                             .bind("id", agent.hostId())
                             .execute();
-                }
+                });
             }
-            Object refresh = host.get("refresh_requested");
-            return !hash.equals(host.get("inventory_hash"))
-                    || (refresh instanceof Number && ((Number) refresh).intValue() != 0);
-        });
+        }
+        Object refresh = host.get("refresh_requested");
+        boolean wanted = !hash.equals(host.get("inventory_hash"))
+                || (refresh instanceof Number && ((Number) refresh).intValue() != 0);
         metrics.checkins.labelValues(wanted ? "inventory_wanted" : "ok").inc();
         return new CheckinResponse(wanted, checkin.toSeconds(), now);
     }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Stores a host's inventory and keeps its findings current. On each report only what changed is
@@ -139,11 +140,32 @@ public final class InventoryStore {
         int opened = 0;
         int resolved = 0;
         Matcher matcher = new Matcher(index);
+        // Package rows go to the database in two batches (one round trip each on PostgreSQL with
+        // reWriteBatchedInserts), not a statement per package.
+        PreparedBatch inserts = h.prepareBatch(
+                "INSERT INTO host_package (host_id, ecosystem, name, arch, version, source_name, source_version)"
+                        + " VALUES (:h, :e, :n, :a, :v, :sn, :sv)");
+        PreparedBatch updates = h.prepareBatch("UPDATE host_package SET version = :v, source_name = :sn,"
+                + " source_version = :sv WHERE host_id = :h AND ecosystem = :e AND name = :n AND arch = :a");
         for (InstalledPackage p : changed) {
             int[] counts = judge(h, hostId, p, matcher, openByPackage.getOrDefault(key(p), List.of()), now);
             opened += counts[0];
             resolved += counts[1];
-            upsertPackage(h, hostId, p, old.containsKey(key(p)));
+            (old.containsKey(key(p)) ? updates : inserts)
+                    .bind("h", hostId)
+                    .bind("e", p.ecosystem().name())
+                    .bind("n", p.name())
+                    .bind("a", arch(p))
+                    .bind("v", p.version())
+                    .bind("sn", p.sourceName())
+                    .bind("sv", p.sourceVersion())
+                    .add();
+        }
+        if (inserts.size() > 0) {
+            inserts.execute();
+        }
+        if (updates.size() > 0) {
+            updates.execute();
         }
         for (InstalledPackage p : removed) {
             for (StoredFinding f : openByPackage.getOrDefault(key(p), List.of())) {
@@ -463,23 +485,6 @@ public final class InventoryStore {
                 .bind("f", v.result().fixedVersion())
                 .bind("ev", evidence(v.result()))
                 .bind("t", micros(now))
-                .execute();
-    }
-
-    private static void upsertPackage(Handle h, String hostId, InstalledPackage p, boolean exists) {
-        String sql = exists
-                ? "UPDATE host_package SET version = :v, source_name = :sn, source_version = :sv"
-                        + " WHERE host_id = :h AND ecosystem = :e AND name = :n AND arch = :a"
-                : "INSERT INTO host_package (host_id, ecosystem, name, arch, version, source_name, source_version)"
-                        + " VALUES (:h, :e, :n, :a, :v, :sn, :sv)";
-        h.createUpdate(sql)
-                .bind("h", hostId)
-                .bind("e", p.ecosystem().name())
-                .bind("n", p.name())
-                .bind("a", arch(p))
-                .bind("v", p.version())
-                .bind("sn", p.sourceName())
-                .bind("sv", p.sourceVersion())
                 .execute();
     }
 

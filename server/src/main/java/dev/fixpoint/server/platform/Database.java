@@ -77,6 +77,8 @@ public final class Database implements AutoCloseable {
             hc.setUsername(config.user());
             hc.setPassword(config.password());
             hc.setMaximumPoolSize(10);
+            // Batched INSERTs become multi-row statements: one round trip for an inventory's packages.
+            hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
         HikariDataSource ds = new HikariDataSource(hc);
         try {
