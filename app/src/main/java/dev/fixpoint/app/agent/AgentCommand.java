@@ -105,7 +105,7 @@ public final class AgentCommand implements Runnable {
             name = "run",
             mixinStandardHelpOptions = true,
             description = {
-                "Check in every interval the server asks for (default 300 s, ±10 % jitter) and send the full"
+                "Check in every interval the server asks for (default 300 s, ±10 %% jitter) and send the full"
                         + " inventory only when the server does not have it. Reports that cannot be delivered wait"
                         + " in spool/ and go out oldest first; failures back off from 5 s to the interval.",
                 "Stops when the server refuses the agent's credential (401)."

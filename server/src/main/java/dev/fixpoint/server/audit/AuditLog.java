@@ -80,6 +80,17 @@ public final class AuditLog {
             if (last.isEmpty()) {
                 return Optional.empty();
             }
+            Optional<Checkpoint> existing = h.createQuery("SELECT * FROM audit_checkpoint WHERE seq = :s")
+                    .bind("s", last.get().seq())
+                    .map((rs, ctx) -> new Checkpoint(
+                            rs.getLong("seq"),
+                            rs.getString("hash"),
+                            instant(rs.getLong("time_micros")),
+                            rs.getString("signature")))
+                    .findOne();
+            if (existing.isPresent()) {
+                return existing; // nothing appended since the last checkpoint
+            }
             Checkpoint c;
             try {
                 c = Checkpoint.sign(last.get(), clock.instant(), key);

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -55,6 +56,10 @@ class AuditLogTest {
             fill(log, 5);
             assertThat(log.records()).extracting(AuditRecord::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
             assertThat(log.checkpoint(key.getPrivate())).isPresent();
+            // Nothing appended since: a second checkpoint (e.g. at shutdown) is the same one, not an error.
+            assertThat(log.checkpoint(key.getPrivate()))
+                    .isEqualTo(Optional.of(log.checkpoints().get(0)));
+            assertThat(log.checkpoints()).hasSize(1);
             fill(log, 2);
             assertThat(log.verify(key.getPublic())).isEmpty();
         });
