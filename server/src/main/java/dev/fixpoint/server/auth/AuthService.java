@@ -206,7 +206,8 @@ public final class AuthService {
     /** Checks the password and opens a session, or throws 401 (wrong) or 429 (too many failures). */
     public Session login(String username, String password, String remote) {
         Instant now = clock.instant();
-        String name = username == null ? "" : username;
+        // Never store more of an anonymous caller's text than a real username can be.
+        String name = username == null ? "" : clipName(username);
         long since = micros(now.minus(config.loginWindow()));
         Map<String, Long> failures = jdbi.withHandle(h -> Map.of(
                 "user",
