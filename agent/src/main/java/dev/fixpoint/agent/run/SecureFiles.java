@@ -18,7 +18,7 @@ import java.util.Set;
  * (the mode given at creation, so there is no moment when a secret is readable by others), replaced
  * atomically: written to a temporary name, fsynced, renamed over the target, the directory fsynced.
  */
-final class SecureFiles {
+public final class SecureFiles {
     private SecureFiles() {}
 
     static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
@@ -31,7 +31,7 @@ final class SecureFiles {
      * Creates {@code dir} (and missing parents) with mode 0700; an existing directory that others can
      * enter is narrowed to 0700, since it is about to hold a credential.
      */
-    static void directory(Path dir) throws IOException {
+    public static void directory(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
         }
@@ -46,7 +46,7 @@ final class SecureFiles {
     }
 
     /** Replaces {@code target} with {@code bytes}, atomically, mode 0600. */
-    static void write(Path target, byte[] bytes) throws IOException {
+    public static void write(Path target, byte[] bytes) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(FILE_MODE);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), TMP_SUFFIX, mode);
