@@ -21,6 +21,7 @@ import dev.fixpoint.server.feed.FeedService;
 import dev.fixpoint.server.inventory.InventoryStore;
 import dev.fixpoint.server.platform.ApiException;
 import dev.fixpoint.server.platform.Metrics;
+import dev.fixpoint.server.platform.Micros;
 import dev.fixpoint.server.platform.Strings;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -130,8 +131,8 @@ public final class AgentService {
                     .bind("g", groupId)
                     .bind("d", desc)
                     .bind("by", actor.name())
-                    .bind("c", AuthService.micros(now))
-                    .bind("e", AuthService.micros(t.expires()))
+                    .bind("c", Micros.of(now))
+                    .bind("e", Micros.of(t.expires()))
                     .execute();
             Map<String, String> details = new TreeMap<>();
             details.put("expires", t.expires().toString());
@@ -147,15 +148,15 @@ public final class AgentService {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM enrollment_token ORDER BY created_micros DESC")
                 .map((rs, c) -> {
                     long r = rs.getLong("revoked_micros");
-                    Instant revoked = rs.wasNull() ? null : AuthService.instant(r);
+                    Instant revoked = rs.wasNull() ? null : Micros.instant(r);
                     return new EnrollmentToken(
                             rs.getString("id"),
                             rs.getString("prefix"),
                             rs.getString("group_id"),
                             rs.getString("description"),
                             rs.getString("created_by"),
-                            AuthService.instant(rs.getLong("created_micros")),
-                            AuthService.instant(rs.getLong("expires_micros")),
+                            Micros.instant(rs.getLong("created_micros")),
+                            Micros.instant(rs.getLong("expires_micros")),
                             revoked,
                             rs.getInt("uses"));
                 })
@@ -165,7 +166,7 @@ public final class AgentService {
     public void revokeEnrollmentToken(Principal actor, String id) {
         jdbi.useTransaction(h -> {
             int n = h.createUpdate("UPDATE enrollment_token SET revoked_micros = :t WHERE id = :id")
-                    .bind("t", AuthService.micros(clock.instant()))
+                    .bind("t", Micros.of(clock.instant()))
                     .bind("id", id)
                     .execute();
             if (n == 0) {
@@ -197,7 +198,7 @@ public final class AgentService {
         boolean valid = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM enrollment_token WHERE token_hash = :h"
                                 + " AND revoked_micros IS NULL AND expires_micros > :now")
                         .bind("h", Secrets.digest(req.token()))
-                        .bind("now", AuthService.micros(now))
+                        .bind("now", Micros.of(now))
                         .mapTo(Long.class)
                         .one())
                 > 0;
@@ -210,7 +211,7 @@ public final class AgentService {
             Optional<Map<String, Object>> token = h.createQuery("SELECT * FROM enrollment_token WHERE token_hash = :h"
                             + " AND revoked_micros IS NULL AND expires_micros > :now")
                     .bind("h", Secrets.digest(req.token()))
-                    .bind("now", AuthService.micros(now))
+                    .bind("now", Micros.of(now))
                     .mapToMap()
                     .findOne();
             if (token.isEmpty()) {
@@ -230,12 +231,12 @@ public final class AgentService {
                         .bind("id", id)
                         .bind("n", hostname)
                         .bind("m", machineId)
-                        .bind("t", AuthService.micros(now))
+                        .bind("t", Micros.of(now))
                         .execute();
                 return id;
             });
             h.createUpdate("UPDATE agent SET revoked_micros = :t WHERE host_id = :h AND revoked_micros IS NULL")
-                    .bind("t", AuthService.micros(now))
+                    .bind("t", Micros.of(now))
                     .bind("h", hostId)
                     .execute();
             String agentId = UUID.randomUUID().toString();
@@ -245,7 +246,7 @@ public final class AgentService {
                     .bind("h", hostId)
                     .bind("c", Secrets.digest(credential))
                     .bind("v", version)
-                    .bind("t", AuthService.micros(now))
+                    .bind("t", Micros.of(now))
                     .execute();
             h.createUpdate("UPDATE enrollment_token SET uses = uses + 1 WHERE id = :id")
                     .bind("id", tokenId)
@@ -332,7 +333,7 @@ public final class AgentService {
                                 + " os_name = :os, kernel_running = :kr, kernel_installed = :ki, reboot_required = :rb,"
                                 + " ecosystem = COALESCE(:eco, ecosystem) WHERE id = :id"
                                 + " RETURNING inventory_hash, pending_hash, refresh_requested, ecosystem")
-                        .bind("t", AuthService.micros(now))
+                        .bind("t", Micros.of(now))
                         .bind("os", os)
                         .bind("kr", kernelRunning)
                         .bind("ki", kernels)

@@ -8,11 +8,11 @@ import dev.fixpoint.core.audit.AuditChain;
 import dev.fixpoint.core.audit.AuditRecord;
 import dev.fixpoint.core.audit.AuditVerifier;
 import dev.fixpoint.core.audit.Checkpoint;
+import dev.fixpoint.server.platform.Micros;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +55,7 @@ public final class AuditLog {
         h.createUpdate("INSERT INTO audit_log (seq, time_micros, actor, action, subject, details, prev_hash, hash)"
                         + " VALUES (:seq, :time, :actor, :action, :subject, :details, :prev, :hash)")
                 .bind("seq", next.seq())
-                .bind("time", micros(next.time()))
+                .bind("time", Micros.of(next.time()))
                 .bind("actor", next.actor())
                 .bind("action", next.action())
                 .bind("subject", next.subject())
@@ -85,7 +85,7 @@ public final class AuditLog {
                     .map((rs, ctx) -> new Checkpoint(
                             rs.getLong("seq"),
                             rs.getString("hash"),
-                            instant(rs.getLong("time_micros")),
+                            Micros.instant(rs.getLong("time_micros")),
                             rs.getString("signature")))
                     .findOne();
             if (existing.isPresent()) {
@@ -101,7 +101,7 @@ public final class AuditLog {
                             + " VALUES (:seq, :hash, :time, :sig)")
                     .bind("seq", c.seq())
                     .bind("hash", c.hash())
-                    .bind("time", micros(c.time()))
+                    .bind("time", Micros.of(c.time()))
                     .bind("sig", c.signature())
                     .execute();
             return Optional.of(c);
@@ -119,7 +119,7 @@ public final class AuditLog {
                 .map((rs, ctx) -> new Checkpoint(
                         rs.getLong("seq"),
                         rs.getString("hash"),
-                        instant(rs.getLong("time_micros")),
+                        Micros.instant(rs.getLong("time_micros")),
                         rs.getString("signature")))
                 .list());
     }
@@ -139,7 +139,7 @@ public final class AuditLog {
         }
         return new AuditRecord(
                 rs.getLong("seq"),
-                instant(rs.getLong("time_micros")),
+                Micros.instant(rs.getLong("time_micros")),
                 rs.getString("actor"),
                 rs.getString("action"),
                 rs.getString("subject"),
@@ -154,13 +154,5 @@ public final class AuditLog {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static long micros(Instant t) {
-        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
-    }
-
-    static Instant instant(long micros) {
-        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
     }
 }

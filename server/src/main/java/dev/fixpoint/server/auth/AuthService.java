@@ -3,6 +3,7 @@ package dev.fixpoint.server.auth;
 import dev.fixpoint.server.audit.AuditLog;
 import dev.fixpoint.server.platform.ApiException;
 import dev.fixpoint.server.platform.Metrics;
+import dev.fixpoint.server.platform.Micros;
 import dev.fixpoint.server.platform.ServerConfig;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -110,7 +111,7 @@ public final class AuthService {
                     .bind("u", username)
                     .bind("p", hash)
                     .bind("r", role.label())
-                    .bind("t", micros(now))
+                    .bind("t", Micros.of(now))
                     .execute();
             audit.append(h, actor, "user.created", "user:" + username, Map.of("role", role.label()));
             return new User(id, username, role, false, now);
@@ -208,7 +209,7 @@ public final class AuthService {
         Instant now = clock.instant();
         // Never store more of an anonymous caller's text than a real username can be.
         String name = username == null ? "" : clipName(username);
-        long since = micros(now.minus(config.loginWindow()));
+        long since = Micros.of(now.minus(config.loginWindow()));
         Map<String, Long> failures = jdbi.withHandle(h -> Map.of(
                 "user",
                 h.createQuery("SELECT COUNT(*) FROM login_failure WHERE username = :u AND time_micros > :t")
@@ -250,7 +251,7 @@ public final class AuthService {
                 h.createUpdate("INSERT INTO login_failure (username, remote, time_micros) VALUES (:u, :r, :t)")
                         .bind("u", name)
                         .bind("r", remote)
-                        .bind("t", micros(now))
+                        .bind("t", Micros.of(now))
                         .execute();
                 audit.append(h, "anonymous", "auth.login.failed", "user:" + clipName(name), Map.of("remote", remote));
             });
@@ -267,14 +268,14 @@ public final class AuthService {
                     .bind("h", Secrets.digest(token))
                     .bind("u", u.id())
                     .bind("c", csrf)
-                    .bind("t", micros(now))
-                    .bind("e", micros(expires))
+                    .bind("t", Micros.of(now))
+                    .bind("e", Micros.of(expires))
                     .execute();
             h.createUpdate("DELETE FROM login_failure WHERE username = :u")
                     .bind("u", name)
                     .execute();
             h.createUpdate("DELETE FROM user_session WHERE expires_micros < :t")
-                    .bind("t", micros(now))
+                    .bind("t", Micros.of(now))
                     .execute();
             if (passwords.needsRehash(found.get().getValue())) {
                 h.createUpdate("UPDATE app_user SET password_hash = :p WHERE id = :id")
@@ -290,7 +291,7 @@ public final class AuthService {
 
     /** Refuses (429) an address with too many failed logins or enrollments in the window. */
     public void throttleAddress(String remote, String what) {
-        long since = micros(clock.instant().minus(config.loginWindow()));
+        long since = Micros.of(clock.instant().minus(config.loginWindow()));
         long n = jdbi.withHandle(
                 h -> h.createQuery("SELECT COUNT(*) FROM login_failure WHERE remote = :r AND time_micros > :t")
                         .bind("r", remote)
@@ -313,7 +314,7 @@ public final class AuthService {
             h.createUpdate("INSERT INTO login_failure (username, remote, time_micros) VALUES (:u, :r, :t)")
                     .bind("u", username)
                     .bind("r", remote)
-                    .bind("t", micros(clock.instant()))
+                    .bind("t", Micros.of(clock.instant()))
                     .execute();
             audit.append(h, "anonymous", action, subject, Map.of("remote", remote));
         });
@@ -363,8 +364,8 @@ public final class AuthService {
                     .bind("n", t.name())
                     .bind("h", Secrets.digest(secret))
                     .bind("p", t.prefix())
-                    .bind("c", micros(now))
-                    .bind("e", micros(t.expires()))
+                    .bind("c", Micros.of(now))
+                    .bind("e", Micros.of(t.expires()))
                     .execute();
             audit.append(
                     h,
@@ -383,8 +384,8 @@ public final class AuthService {
                         rs.getString("id"),
                         rs.getString("name"),
                         rs.getString("prefix"),
-                        instant(rs.getLong("created_micros")),
-                        instant(rs.getLong("expires_micros")),
+                        Micros.instant(rs.getLong("created_micros")),
+                        Micros.instant(rs.getLong("expires_micros")),
                         nullableInstant(rs, "revoked_micros"),
                         nullableInstant(rs, "last_used_micros")))
                 .list());
@@ -401,7 +402,7 @@ public final class AuthService {
                 throw ApiException.notFound("no token with id \"" + tokenId + "\"");
             }
             h.createUpdate("UPDATE api_token SET revoked_micros = :t WHERE id = :id AND revoked_micros IS NULL")
-                    .bind("t", micros(clock.instant()))
+                    .bind("t", Micros.of(clock.instant()))
                     .bind("id", tokenId)
                     .execute();
             audit.append(h, p.actor(), "token.revoked", "token:" + tokenId, Map.of());
@@ -415,7 +416,7 @@ public final class AuthService {
         if (!Secrets.looksLike(secret, Secrets.API_TOKEN)) {
             return Optional.empty();
         }
-        long now = micros(clock.instant());
+        long now = Micros.of(clock.instant());
         return jdbi.withHandle(h -> {
             Optional<Principal> p = h.createQuery("SELECT u.*, t.id AS token_id, t.last_used_micros FROM api_token t"
                             + " JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = :h AND t.revoked_micros IS NULL"
@@ -450,7 +451,7 @@ public final class AuthService {
         return jdbi.withHandle(h -> h.createQuery("SELECT u.*, s.csrf_token FROM user_session s JOIN app_user u ON"
                         + " u.id = s.user_id WHERE s.token_hash = :h AND s.expires_micros > :now AND u.disabled = 0")
                 .bind("h", Secrets.digest(token))
-                .bind("now", micros(clock.instant()))
+                .bind("now", Micros.of(clock.instant()))
                 .map((rs, c) -> new Principal(
                         rs.getString("id"),
                         rs.getString("username"),
@@ -499,19 +500,11 @@ public final class AuthService {
                 rs.getString("username"),
                 Role.parse(rs.getString("role")),
                 rs.getInt("disabled") != 0,
-                instant(rs.getLong("created_micros")));
+                Micros.instant(rs.getLong("created_micros")));
     }
 
     private static Instant nullableInstant(java.sql.ResultSet rs, String col) throws java.sql.SQLException {
         long v = rs.getLong(col);
-        return rs.wasNull() ? null : instant(v);
-    }
-
-    public static long micros(Instant t) {
-        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
-    }
-
-    public static Instant instant(long micros) {
-        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+        return rs.wasNull() ? null : Micros.instant(v);
     }
 }

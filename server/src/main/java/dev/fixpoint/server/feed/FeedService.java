@@ -39,9 +39,28 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class FeedService {
 
-    /** What is loaded now. */
+    /**
+     * What is loaded now.
+     *
+     * @param bySourceAndId the advisories by {@code source + '\0' + id}, for findings that name theirs
+     */
     public record Loaded(
-            LoadedFeeds feeds, AdvisoryIndex index, RiskAssessor assessor, Instant loadedAt, List<String> errors) {}
+            LoadedFeeds feeds,
+            AdvisoryIndex index,
+            RiskAssessor assessor,
+            Instant loadedAt,
+            List<String> errors,
+            Map<String, List<Advisory>> bySourceAndId) {
+
+        static Loaded of(LoadedFeeds feeds, AdvisoryIndex index, Instant loadedAt, List<String> errors) {
+            Map<String, List<Advisory>> byId = new HashMap<>();
+            for (Advisory a : index.advisories()) {
+                byId.computeIfAbsent(a.source() + '\u0000' + a.id(), k -> new ArrayList<>(1))
+                        .add(a);
+            }
+            return new Loaded(feeds, index, FeedService.assessor(feeds), loadedAt, errors, Map.copyOf(byId));
+        }
+    }
 
     private final Path store;
     private final List<FeedSource> sources;
@@ -81,7 +100,7 @@ public final class FeedService {
                 Map.of(),
                 List.of(),
                 List.of());
-        this.loaded = new Loaded(empty, AdvisoryIndex.of(List.of()), assessor(empty), null, List.of());
+        this.loaded = Loaded.of(empty, AdvisoryIndex.of(List.of()), null, List.of());
     }
 
     public Path store() {
@@ -149,7 +168,7 @@ public final class FeedService {
                 }
             }
             List<String> errors = new ArrayList<>(feeds.warnings());
-            Loaded next = new Loaded(feeds, index, assessor(feeds), clock.instant(), errors);
+            Loaded next = Loaded.of(feeds, index, clock.instant(), errors);
             loaded = next;
             fingerprints = prints;
             riskCache.clear();

@@ -10,12 +10,12 @@ import dev.fixpoint.core.risk.Exposure;
 import dev.fixpoint.core.risk.RiskAssessment;
 import dev.fixpoint.core.risk.SeverityLevel;
 import dev.fixpoint.core.signal.EpssScore;
-import dev.fixpoint.server.auth.AuthService;
 import dev.fixpoint.server.feed.FeedService;
 import dev.fixpoint.server.host.HostService;
 import dev.fixpoint.server.inventory.InventoryStore;
 import dev.fixpoint.server.platform.ApiException;
 import dev.fixpoint.server.platform.ListQuery;
+import dev.fixpoint.server.platform.Micros;
 import dev.fixpoint.server.platform.Strings;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -126,7 +126,7 @@ public final class FindingService {
         }
         String sql = "SELECT f.*, h.hostname, h.criticality, h.exposure FROM finding f JOIN host h ON h.id = f.host_id"
                 + " WHERE " + String.join(" AND ", where);
-        Map<String, List<Advisory>> byId = advisoriesById();
+        Map<String, List<Advisory>> byId = feeds.current().bySourceAndId();
         List<FindingView> rows = jdbi.withHandle(h -> {
             Query query = h.createQuery(sql + " LIMIT " + (MAX_SCAN + 1));
             binds.forEach(query::bind);
@@ -176,15 +176,6 @@ public final class FindingService {
     public static final Set<String> SORTABLE =
             Set.of("score", "severity", "epss", "firstSeen", "hostname", "package", "advisory");
 
-    private Map<String, List<Advisory>> advisoriesById() {
-        Map<String, List<Advisory>> m = new HashMap<>();
-        for (Advisory a : feeds.current().index().advisories()) {
-            m.computeIfAbsent(a.source() + '\u0000' + a.id(), k -> new ArrayList<>(1))
-                    .add(a);
-        }
-        return m;
-    }
-
     private FindingView view(java.sql.ResultSet rs, Map<String, List<Advisory>> byId) throws java.sql.SQLException {
         AssetContext asset = asset(rs.getString("criticality"), rs.getString("exposure"));
         String source = rs.getString("advisory_source");
@@ -222,7 +213,7 @@ public final class FindingService {
             }
         }
         long resolved = rs.getLong("resolved_micros");
-        Instant resolvedAt = rs.wasNull() ? null : AuthService.instant(resolved);
+        Instant resolvedAt = rs.wasNull() ? null : Micros.instant(resolved);
         return new FindingView(
                 rs.getString("id"),
                 rs.getString("host_id"),
@@ -238,7 +229,7 @@ public final class FindingService {
                 linked.isEmpty() ? null : linked.get(0).summary(),
                 List.copyOf(new TreeSet<>(cves)),
                 priority(worst),
-                AuthService.instant(rs.getLong("first_seen_micros")),
+                Micros.instant(rs.getLong("first_seen_micros")),
                 resolvedAt,
                 evidence);
     }

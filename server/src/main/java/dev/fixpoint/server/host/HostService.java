@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fixpoint.core.risk.Criticality;
 import dev.fixpoint.core.risk.Exposure;
 import dev.fixpoint.server.audit.AuditLog;
-import dev.fixpoint.server.auth.AuthService;
 import dev.fixpoint.server.auth.Principal;
 import dev.fixpoint.server.platform.ApiException;
 import dev.fixpoint.server.platform.ListQuery;
+import dev.fixpoint.server.platform.Micros;
 import dev.fixpoint.server.platform.Strings;
 import java.time.Clock;
 import java.time.Instant;
@@ -67,6 +67,14 @@ public final class HostService {
 
     public static final java.util.Set<String> SORTABLE = SORT.keySet();
 
+    /** A host row with the counts its summary shows; callers add the WHERE clause. */
+    private static final String SUMMARY_SELECT = "SELECT h.*,"
+            + " (SELECT COUNT(*) FROM finding f WHERE f.host_id = h.id AND f.resolved_micros IS NULL)"
+            + " AS open_findings,"
+            + " (SELECT COUNT(*) FROM pending_update p WHERE p.host_id = h.id) AS pending_updates,"
+            + " (SELECT COUNT(*) FROM pending_update p WHERE p.host_id = h.id AND p.security = 1)"
+            + " AS pending_security FROM host h";
+
     private final Jdbi jdbi;
     private final AuditLog audit;
     private final Clock clock;
@@ -88,13 +96,8 @@ public final class HostService {
             Query count = h.createQuery("SELECT COUNT(*) FROM host h WHERE " + where);
             binds.forEach(count::bind);
             long total = count.mapTo(Long.class).one();
-            Query sel = h.createQuery("SELECT h.*,"
-                    + " (SELECT COUNT(*) FROM finding f WHERE f.host_id = h.id AND f.resolved_micros IS NULL)"
-                    + " AS open_findings,"
-                    + " (SELECT COUNT(*) FROM pending_update p WHERE p.host_id = h.id) AS pending_updates,"
-                    + " (SELECT COUNT(*) FROM pending_update p WHERE p.host_id = h.id AND p.security = 1)"
-                    + " AS pending_security"
-                    + " FROM host h WHERE " + where + q.orderBy(SORT, "h.id") + " LIMIT :limit OFFSET :offset");
+            Query sel = h.createQuery(
+                    SUMMARY_SELECT + " WHERE " + where + q.orderBy(SORT, "h.id") + " LIMIT :limit OFFSET :offset");
             binds.forEach(sel::bind);
             List<HostSummary> rows = sel.bind("limit", q.limit())
                     .bind("offset", q.offset())
@@ -155,12 +158,7 @@ public final class HostService {
 
     public HostSummary host(String id) {
         return jdbi.withHandle(h -> {
-            Optional<HostSummary> s = h.createQuery("SELECT h.*,"
-                            + " (SELECT COUNT(*) FROM finding f WHERE f.host_id = h.id AND f.resolved_micros IS NULL)"
-                            + " AS open_findings,"
-                            + " (SELECT COUNT(*) FROM pending_update p WHERE p.host_id = h.id) AS pending_updates,"
-                            + " (SELECT COUNT(*) FROM pending_update p WHERE p.host_id = h.id AND p.security = 1)"
-                            + " AS pending_security FROM host h WHERE h.id = :id")
+            Optional<HostSummary> s = h.createQuery(SUMMARY_SELECT + " WHERE h.id = :id")
                     .bind("id", id)
                     .map((rs, c) -> summary(rs, Map.of()))
                     .findOne();
@@ -342,7 +340,7 @@ public final class HostService {
                 rs.getString("hostname"),
                 rs.getString("ecosystem"),
                 rs.getString("os_name"),
-                AuthService.instant(rs.getLong("last_seen_micros")),
+                Micros.instant(rs.getLong("last_seen_micros")),
                 rs.getInt("package_count"),
                 rs.getLong("open_findings"),
                 rs.getLong("pending_updates"),
@@ -413,7 +411,7 @@ public final class HostService {
                     .bind("n", in.name())
                     .bind("d", in.description() == null ? "" : in.description())
                     .bind("r", ruleJson(in.rule()))
-                    .bind("t", AuthService.micros(clock.instant()))
+                    .bind("t", Micros.of(clock.instant()))
                     .execute();
             setMembers(h, id, in.staticMembers());
             audit.append(h, actor.actor(), "group.created", "group:" + in.name(), groupDetails(in));
@@ -547,6 +545,6 @@ public final class HostService {
                 rs.getString("description"),
                 rule,
                 List.copyOf(members.getOrDefault(rs.getString("id"), List.of())),
-                AuthService.instant(rs.getLong("created_micros")));
+                Micros.instant(rs.getLong("created_micros")));
     }
 }

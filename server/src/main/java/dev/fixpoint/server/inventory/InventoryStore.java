@@ -10,6 +10,7 @@ import dev.fixpoint.core.matching.MatchResult;
 import dev.fixpoint.core.matching.MatchState;
 import dev.fixpoint.core.matching.Matcher;
 import dev.fixpoint.core.matching.Verdict;
+import dev.fixpoint.server.platform.Micros;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,7 +75,7 @@ public final class InventoryStore {
                                     + " VALUES (:id, :n, :t, :t)")
                             .bind("id", id)
                             .bind("n", hostname)
-                            .bind("t", micros(now))
+                            .bind("t", Micros.of(now))
                             .execute();
                     return id;
                 });
@@ -90,7 +91,7 @@ public final class InventoryStore {
                 .orElseThrow(() -> new IllegalArgumentException("no host " + hostId));
         if (hash.equals(stored)) {
             h.createUpdate("UPDATE host SET last_seen_micros = :t WHERE id = :id")
-                    .bind("t", micros(now))
+                    .bind("t", Micros.of(now))
                     .bind("id", hostId)
                     .execute();
             return new Result(false, 0, 0, 0, 0);
@@ -187,7 +188,7 @@ public final class InventoryStore {
                         inventory.ecosystem() == null
                                 ? null
                                 : inventory.ecosystem().name())
-                .bind("t", micros(now))
+                .bind("t", Micros.of(now))
                 .bind("id", hostId)
                 .execute();
         return new Result(true, changed.size(), removed.size(), opened, resolved);
@@ -389,7 +390,7 @@ public final class InventoryStore {
                     .bind("i", u.installed() == null ? "" : u.installed())
                     .bind("f", u.available())
                     .bind("ev", json)
-                    .bind("t", micros(now))
+                    .bind("t", Micros.of(now))
                     .execute();
             opened++;
         }
@@ -446,15 +447,15 @@ public final class InventoryStore {
                             MatchState.valueOf(rs.getString("state")),
                             rs.getString("installed"),
                             rs.getString("fixed"),
-                            instant(rs.getLong("first_seen_micros")),
-                            open ? null : instant(r));
+                            Micros.instant(rs.getLong("first_seen_micros")),
+                            open ? null : Micros.instant(r));
                 })
                 .list();
     }
 
     private static int resolve(Handle h, String id, Instant now) {
         return h.createUpdate("UPDATE finding SET resolved_micros = :t WHERE id = :id AND resolved_micros IS NULL")
-                .bind("t", micros(now))
+                .bind("t", Micros.of(now))
                 .bind("id", id)
                 .execute();
     }
@@ -484,7 +485,7 @@ public final class InventoryStore {
                 .bind("i", p.version())
                 .bind("f", v.result().fixedVersion())
                 .bind("ev", evidence(v.result()))
-                .bind("t", micros(now))
+                .bind("t", Micros.of(now))
                 .execute();
     }
 
@@ -518,13 +519,5 @@ public final class InventoryStore {
     /** The canonical inventory hash (docs/agent-protocol.md). */
     public static String hash(Inventory inventory) {
         return dev.fixpoint.core.inventory.InventoryHash.of(inventory);
-    }
-
-    static long micros(Instant t) {
-        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
-    }
-
-    static Instant instant(long micros) {
-        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
     }
 }

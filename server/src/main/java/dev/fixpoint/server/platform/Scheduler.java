@@ -105,8 +105,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private long micros() {
-        var t = clock.instant();
-        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+        return Micros.of(clock.instant());
     }
 
     @Override
