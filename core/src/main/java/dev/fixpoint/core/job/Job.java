@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * @param notBefore the job must not start earlier
  * @param expires the job must not start at or after this time
  * @param nonce 16–128 of {@code [A-Za-z0-9_-]} (base64url or hex of at least 96 random bits)
+ * @param healthChecks what the agent checks after an INSTALL or ROLLBACK (at most {@value
+ *     HealthCheck#MAX_PER_JOB}, none twice; other types: none)
  */
 public record Job(
         String id,
@@ -30,7 +32,8 @@ public record Job(
         List<PackageTarget> packages,
         Instant notBefore,
         Instant expires,
-        String nonce) {
+        String nonce,
+        List<HealthCheck> healthChecks) {
 
     public static final int MAX_PACKAGES = 1000;
 
@@ -65,6 +68,29 @@ public record Job(
                 throw new IllegalArgumentException("job " + id + ": package " + Strings.quote(p.key()) + " twice");
             }
         }
+        healthChecks = List.copyOf(Objects.requireNonNull(healthChecks, "healthChecks"));
+        if (!type.hasPackages() && !healthChecks.isEmpty()) {
+            throw new IllegalArgumentException("job " + id + ": a " + type + " job carries no health checks");
+        }
+        if (healthChecks.size() > HealthCheck.MAX_PER_JOB) {
+            throw new IllegalArgumentException("job " + id + ": " + healthChecks.size() + " health checks, at most "
+                    + HealthCheck.MAX_PER_JOB + " allowed");
+        }
+        if (new HashSet<>(healthChecks).size() != healthChecks.size()) {
+            throw new IllegalArgumentException("job " + id + ": the same health check twice");
+        }
+    }
+
+    /** A job without health checks. */
+    public Job(
+            String id,
+            String hostId,
+            JobType type,
+            List<PackageTarget> packages,
+            Instant notBefore,
+            Instant expires,
+            String nonce) {
+        this(id, hostId, type, packages, notBefore, expires, nonce, List.of());
     }
 
     private static void requireMatch(String field, String value, Pattern grammar) {

@@ -10,7 +10,7 @@ import java.time.Instant;
  * package count precedes the packages, so no two different jobs encode alike (as in the audit chain):
  *
  * <pre>
- * string "fixpoint-job/1"   (domain and version: these bytes can never be mistaken for another message)
+ * string "fixpoint-job/2"   (domain and version: these bytes can never be mistaken for another message)
  * string id
  * string hostId
  * string type               (the JobType constant's name)
@@ -18,12 +18,15 @@ import java.time.Instant;
  * long   expires seconds since the epoch,   int expires nanoseconds
  * string nonce
  * int    number of packages, then for each: string name, string version, string arch
+ * int    number of health checks, then for each: string kind (the constant's name), string target
  * </pre>
+ *
+ * <p>Version 1 had no health checks; nothing was ever signed in it outside tests.
  */
 public final class JobEncoding {
 
     /** The first field of every encoding; a future format changes it. */
-    public static final String DOMAIN = "fixpoint-job/1";
+    public static final String DOMAIN = "fixpoint-job/2";
 
     private JobEncoding() {}
 
@@ -42,6 +45,11 @@ public final class JobEncoding {
             writeString(out, p.name());
             writeString(out, p.version());
             writeString(out, p.arch());
+        }
+        writeInt(out, job.healthChecks().size());
+        for (HealthCheck c : job.healthChecks()) {
+            writeString(out, c.kind().name());
+            writeString(out, c.target());
         }
         return out.toByteArray();
     }

@@ -16,6 +16,8 @@ import java.util.Objects;
  *     beginning and end), empty when it was not run
  * @param duration from the start of the pre-checks to the end of the post-checks
  * @param detail one line saying why, for a person
+ * @param health the job's health checks and their outcomes, in the job's order (empty when the job has
+ *     none, or when the packages did not reach their target versions and the checks were not run)
  */
 public record JobResult(
         String jobId,
@@ -25,7 +27,8 @@ public record JobResult(
         int exitCode,
         String output,
         Duration duration,
-        String detail) {
+        String detail,
+        List<HealthResult> health) {
 
     public static final int NOT_RUN = -1;
 
@@ -37,6 +40,35 @@ public record JobResult(
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(detail, "detail");
+        health = List.copyOf(health);
+    }
+
+    /** A result without health checks. */
+    public JobResult(
+            String jobId,
+            Status status,
+            List<PackageState> before,
+            List<PackageState> after,
+            int exitCode,
+            String output,
+            Duration duration,
+            String detail) {
+        this(jobId, status, before, after, exitCode, output, duration, detail, List.of());
+    }
+
+    /** The same result with its health checks' outcomes, {@link Status#UNHEALTHY} if one failed. */
+    public JobResult withHealth(List<HealthResult> results) {
+        boolean failed = results.stream().anyMatch(r -> !r.ok());
+        Status s = failed && status.ok() ? Status.UNHEALTHY : status;
+        String d = failed && status.ok()
+                ? detail + "; health check failed: "
+                        + results.stream()
+                                .filter(r -> !r.ok())
+                                .map(r -> r.check().kind() + " " + r.check().target() + " (" + r.detail() + ")")
+                                .reduce((a, b) -> a + ", " + b)
+                                .orElse("")
+                : detail;
+        return new JobResult(jobId, s, before, after, exitCode, output, duration, d, results);
     }
 
     /** The outcome of a job. */
@@ -48,7 +80,14 @@ public record JobResult(
         /** The package manager ran and failed, timed out, or left a target at another version. */
         FAILED,
         /** A pre-check stopped the job before anything ran: lock held, too little disk, unsupported. */
-        NOT_STARTED;
+        NOT_STARTED,
+        /**
+         * The packages reached their target versions but a health check failed afterwards: the host is
+         * at the new versions and not working.
+         */
+        UNHEALTHY,
+        /** The agent refused the job (signature, host, validity window, grammar); nothing ran. */
+        REJECTED;
 
         public boolean ok() {
             return this == SUCCEEDED || this == ALREADY_DONE;

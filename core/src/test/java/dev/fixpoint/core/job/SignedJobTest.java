@@ -151,7 +151,7 @@ class SignedJobTest {
     void theEncodingStartsWithItsDomainAndIsStable() {
         byte[] b = JobEncoding.canonical(Jobs.sample());
         assertThat(new String(b, 4, 14, java.nio.charset.StandardCharsets.US_ASCII))
-                .isEqualTo("fixpoint-job/1");
+                .isEqualTo("fixpoint-job/2");
         assertThat(b).isEqualTo(JobEncoding.canonical(Jobs.sample()));
         assertThat(java.util.HexFormat.of().formatHex(b, 0, 4)).isEqualTo("0000000e");
     }
@@ -161,6 +161,25 @@ class SignedJobTest {
     void theEncodingOfTheSampleJobIsFixed() throws Exception {
         byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(JobEncoding.canonical(Jobs.sample()));
         assertThat(java.util.HexFormat.of().formatHex(sha))
-                .isEqualTo("fac0ce37aac4b4f488de301884559ef82294eedfce942bd52fc335ad93cce1aa");
+                .isEqualTo("01d57fee7a0cbce6af7c4c2cd5c5bee9ee66645e0aad9e71735370e9ab8e0dad");
+    }
+
+    @Test
+    void theEncodingOfAJobWithHealthChecksIsFixed() throws Exception {
+        Job s = Jobs.sample();
+        Job j = new Job(
+                s.id(),
+                s.hostId(),
+                s.type(),
+                s.packages(),
+                s.notBefore(),
+                s.expires(),
+                s.nonce(),
+                java.util.List.of(
+                        new HealthCheck(HealthCheck.Kind.COMMAND, "app-check"),
+                        new HealthCheck(HealthCheck.Kind.TCP_PORT, "8080")));
+        byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(JobEncoding.canonical(j));
+        assertThat(java.util.HexFormat.of().formatHex(sha))
+                .isEqualTo("22ec02bf066be09bc332f2d479e91f2afb20956e3d2f53a7958805fd372cc84b");
     }
 }
