@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fixpoint.agent.exec.JobRejectedException.Reason;
+import dev.fixpoint.core.job.HealthCheck;
 import dev.fixpoint.core.job.Job;
 import dev.fixpoint.core.job.JobType;
 import dev.fixpoint.core.job.PackageTarget;
@@ -28,8 +29,12 @@ import java.util.Set;
  * { "id": "…", "hostId": "…", "type": "INSTALL",
  *   "packages": [ { "name": "openssl", "version": "3.0.13-1~deb12u1", "arch": "amd64" } ],
  *   "notBefore": "2026-11-29T05:00:00Z", "expires": "2026-11-29T07:00:00Z",
- *   "nonce": "…", "signature": "base64" }
+ *   "nonce": "…", "healthChecks": [ { "kind": "TCP_PORT", "target": "443" } ],
+ *   "signature": "base64" }
  * </pre>
+ *
+ * <p>{@code healthChecks} is always present (an empty list when the job has none); each element is
+ * exactly {@code {kind, target}}.
  */
 public final class JobJson {
     private JobJson() {}
@@ -39,8 +44,9 @@ public final class JobJson {
             .build();
 
     private static final Set<String> JOB_FIELDS =
-            Set.of("id", "hostId", "type", "packages", "notBefore", "expires", "nonce", "signature");
+            Set.of("id", "hostId", "type", "packages", "notBefore", "expires", "nonce", "healthChecks", "signature");
     private static final Set<String> PACKAGE_FIELDS = Set.of("name", "version", "arch");
+    private static final Set<String> HEALTH_CHECK_FIELDS = Set.of("kind", "target");
 
     /** Parses one signed job from its JSON text. */
     public static SignedJob parse(byte[] json) throws JobRejectedException {
@@ -83,6 +89,7 @@ public final class JobJson {
             targets.add(new PackageTarget(
                     text(p, "name", claimedId), text(p, "version", claimedId), text(p, "arch", claimedId)));
         }
+        List<HealthCheck> checks = healthChecks(node.get("healthChecks"), claimedId);
         try {
             Job job = new Job(
                     text(node, "id", claimedId),
@@ -91,7 +98,8 @@ public final class JobJson {
                     targets,
                     instant(node, "notBefore", claimedId),
                     instant(node, "expires", claimedId),
-                    text(node, "nonce", claimedId));
+                    text(node, "nonce", claimedId),
+                    checks);
             return new SignedJob(job, text(node, "signature", claimedId));
         } catch (IllegalArgumentException e) {
             throw malformed(claimedId, e.getMessage());
@@ -112,6 +120,10 @@ public final class JobJson {
         o.put("notBefore", j.notBefore().toString());
         o.put("expires", j.expires().toString());
         o.put("nonce", j.nonce());
+        ArrayNode checks = o.putArray("healthChecks");
+        for (HealthCheck c : j.healthChecks()) {
+            checks.addObject().put("kind", c.kind().name()).put("target", c.target());
+        }
         o.put("signature", s.signature());
         return o;
     }
@@ -122,6 +134,35 @@ public final class JobJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static List<HealthCheck> healthChecks(JsonNode checks, String id) throws JobRejectedException {
+        if (!checks.isArray()) {
+            throw malformed(id, "\"healthChecks\" must be an array");
+        }
+        if (checks.size() > HealthCheck.MAX_PER_JOB) {
+            throw malformed(id, "more than " + HealthCheck.MAX_PER_JOB + " health checks");
+        }
+        List<HealthCheck> out = new ArrayList<>(checks.size());
+        for (JsonNode c : checks) {
+            if (!c.isObject()) {
+                throw malformed(id, "each health check must be an object");
+            }
+            fields(c, HEALTH_CHECK_FIELDS, id, "health check");
+            String kindName = text(c, "kind", id);
+            HealthCheck.Kind kind;
+            try {
+                kind = HealthCheck.Kind.valueOf(kindName);
+            } catch (IllegalArgumentException e) {
+                throw malformed(id, "unknown health check kind \"" + printable(kindName) + "\"");
+            }
+            try {
+                out.add(new HealthCheck(kind, text(c, "target", id)));
+            } catch (IllegalArgumentException e) {
+                throw malformed(id, e.getMessage());
+            }
+        }
+        return out;
     }
 
     private static void fields(JsonNode node, Set<String> expected, String id, String what)

@@ -3,11 +3,14 @@ package dev.fixpoint.agent.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fixpoint.agent.exec.JobRejectedException.Reason;
+import dev.fixpoint.core.job.HealthCheck;
+import dev.fixpoint.core.job.Job;
 import dev.fixpoint.core.job.JobType;
 import dev.fixpoint.core.job.PackageTarget;
 import dev.fixpoint.core.job.SignedJob;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,7 +24,8 @@ class JobJsonTest {
         return "{\"id\":\"j1\",\"hostId\":\"host-1\",\"type\":\"INSTALL\","
                 + "\"packages\":[{\"name\":\"openssl\",\"version\":\"3.0.13-1~deb12u1\",\"arch\":\"amd64\"}],"
                 + "\"notBefore\":\"2026-11-29T05:00:00Z\",\"expires\":\"2026-11-29T07:00:00Z\","
-                + "\"nonce\":\"0123456789abcdef\",\"signature\":\"c2ln\"}";
+                + "\"nonce\":\"0123456789abcdef\",\"healthChecks\":[{\"kind\":\"TCP_PORT\",\"target\":\"443\"}],"
+                + "\"signature\":\"c2ln\"}";
     }
 
     private static JobRejectedException rejected(String json) {
@@ -47,10 +51,87 @@ class JobJsonTest {
     }
 
     @Test
+    void healthChecksRoundTripUnderTheSignature() throws Exception {
+        Job j = TestJobs.job(JobType.INSTALL, NOW, new PackageTarget("nginx", "1.22.1-9", "amd64"));
+        List<HealthCheck> checks = List.of(
+                new HealthCheck(HealthCheck.Kind.SYSTEMD_UNIT, "nginx.service"),
+                new HealthCheck(HealthCheck.Kind.TCP_PORT, "8080"),
+                new HealthCheck(HealthCheck.Kind.HTTP_GET, "https://127.0.0.1:8443/healthz"),
+                new HealthCheck(HealthCheck.Kind.COMMAND, "nginx-config"));
+        SignedJob s = keys.sign(
+                new Job(j.id(), j.hostId(), j.type(), j.packages(), j.notBefore(), j.expires(), j.nonce(), checks));
+        SignedJob back = JobJson.parse(JobJson.toBytes(s));
+        assertThat(back).isEqualTo(s);
+        assertThat(back.job().healthChecks()).isEqualTo(checks);
+        assertThat(back.verify(keys.server.getPublic())).isTrue();
+        assertThat(JobJson.toJson(s).get("healthChecks").get(1).toString())
+                .isEqualTo("{\"kind\":\"TCP_PORT\",\"target\":\"8080\"}");
+
+        // A job without checks still carries the field, as an empty list.
+        assertThat(JobJson.toJson(keys.sign(j)).get("healthChecks").isArray()).isTrue();
+        assertThat(JobJson.toJson(keys.sign(j)).get("healthChecks").size()).isZero();
+
+        // Dropping a check from the wire form breaks the signature: the checks are signed.
+        String text = new String(JobJson.toBytes(s), StandardCharsets.UTF_8)
+                .replace(",{\"kind\":\"COMMAND\",\"target\":\"nginx-config\"}", "");
+        SignedJob fewer = JobJson.parse(text.getBytes(StandardCharsets.UTF_8));
+        assertThat(fewer.job().healthChecks()).hasSize(3);
+        assertThat(fewer.verify(keys.server.getPublic())).isFalse();
+    }
+
+    @Test
     void theDocumentedShapeParses() throws Exception {
         SignedJob s = JobJson.parse(ok().getBytes(StandardCharsets.UTF_8));
         assertThat(s.job().packages()).containsExactly(new PackageTarget("openssl", "3.0.13-1~deb12u1", "amd64"));
         assertThat(s.job().expires()).isEqualTo(Instant.parse("2026-11-29T07:00:00Z"));
+        assertThat(s.job().healthChecks()).containsExactly(new HealthCheck(HealthCheck.Kind.TCP_PORT, "443"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                // absent, null, not a list
+                ",\"healthChecks\":[{\"kind\":\"TCP_PORT\",\"target\":\"443\"}]|",
+                "\"healthChecks\":[{\"kind\":\"TCP_PORT\",\"target\":\"443\"}]|\"healthChecks\":null",
+                "\"healthChecks\":[{\"kind\":\"TCP_PORT\",\"target\":\"443\"}]|\"healthChecks\":{}",
+                "\"healthChecks\":[{\"kind\":\"TCP_PORT\",\"target\":\"443\"}]|\"healthChecks\":\"443\"",
+                // elements: exactly {kind, target}, strings, known kinds, valid targets
+                "{\"kind\":\"TCP_PORT\",\"target\":\"443\"}|\"TCP_PORT 443\"",
+                "{\"kind\":\"TCP_PORT\",\"target\":\"443\"}|{\"kind\":\"TCP_PORT\"}",
+                "{\"kind\":\"TCP_PORT\",\"target\":\"443\"}|{\"target\":\"443\"}",
+                "{\"kind\":\"TCP_PORT\",\"target\":\"443\"}|{\"kind\":\"TCP_PORT\",\"target\":443}",
+                "{\"kind\":\"TCP_PORT\",\"target\":\"443\"}|{\"kind\":\"TCP_PORT\",\"target\":null}",
+                "{\"kind\":\"TCP_PORT\",\"target\":\"443\"}|{\"kind\":\"TCP_PORT\",\"target\":\"443\",\"host\":\"10.0.0.1\"}",
+                "{\"kind\":\"TCP_PORT\",\"target\":\"443\"}|{\"kind\":\"SHELL\",\"target\":\"true\"}",
+                "{\"kind\":\"TCP_PORT\",\"target\":\"443\"}|{\"kind\":\"tcp_port\",\"target\":\"443\"}",
+                "{\"kind\":\"TCP_PORT\",\"target\":\"443\"}|{\"kind\":\"TCP_PORT\",\"target\":\"70000\"}",
+                "{\"kind\":\"TCP_PORT\",\"target\":\"443\"}|{\"kind\":\"HTTP_GET\",\"target\":\"http://10.0.0.1/\"}",
+                "{\"kind\":\"TCP_PORT\",\"target\":\"443\"}|{\"kind\":\"COMMAND\",\"target\":\"/bin/sh -c reboot\"}",
+                "{\"kind\":\"TCP_PORT\",\"target\":\"443\"}|{\"kind\":\"TCP_PORT\",\"target\":\"443\"},"
+                        + "{\"kind\":\"TCP_PORT\",\"target\":\"443\"}",
+            })
+    void malformedHealthChecksAreRefused(String edit) {
+        String[] fromTo = edit.split("\\|", -1);
+        JobRejectedException e = rejected(ok().replace(fromTo[0], fromTo[1]));
+        assertThat(e.reason()).isEqualTo(Reason.MALFORMED);
+        assertThat(e.getMessage()).contains("job j1 refused: malformed");
+    }
+
+    @Test
+    void moreThanSixteenHealthChecksAreRefused() {
+        StringBuilder many = new StringBuilder();
+        for (int port = 1; port <= 17; port++) {
+            many.append(port == 1 ? "" : ",").append("{\"kind\":\"TCP_PORT\",\"target\":\"" + port + "\"}");
+        }
+        JobRejectedException e = rejected(ok().replace("{\"kind\":\"TCP_PORT\",\"target\":\"443\"}", many.toString()));
+        assertThat(e.getMessage()).contains("more than 16 health checks");
+    }
+
+    @Test
+    void aRebootCarriesNoHealthChecks() {
+        JobRejectedException e = rejected(ok().replace("\"type\":\"INSTALL\"", "\"type\":\"REBOOT\"")
+                .replaceFirst("\"packages\":\\[.*?\\]", "\"packages\":[]"));
+        assertThat(e.getMessage()).contains("a REBOOT job carries no health checks");
     }
 
     @Test
