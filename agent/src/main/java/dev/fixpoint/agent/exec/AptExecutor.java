@@ -39,7 +39,7 @@ import java.util.concurrent.TimeoutException;
  *
  * REBOOT and REFRESH_INVENTORY jobs are not executed here (yet): {@link Status#NOT_STARTED}.
  */
-public final class AptExecutor {
+public final class AptExecutor implements PackageExecutor {
 
     /**
      * The executor's local settings (the agent's own configuration, never the server's).
