@@ -59,4 +59,48 @@ class SpoolTest {
             throw new IllegalStateException(ex);
         }
     }
+
+    @Test
+    void resultsAreKeptEachUntilDeliveredAndNeverReplaced() throws Exception {
+        Spool spool = new Spool(state.resolve("spool"));
+        spool.put(Spool.Kind.CHECKIN, b("c1"));
+        assertThat(spool.putResult("job-1", b("r1"))).isPresent();
+        assertThat(spool.putResult("job-2", b("r2"))).isPresent();
+        // A second result for job-1 (say, a forged copy refused as REJECTED) never replaces the first.
+        assertThat(spool.putResult("job-1", b("r1-again"))).isEmpty();
+        spool.put(Spool.Kind.CHECKIN, b("c2"));
+        assertThat(spool.entries().stream().map(e -> read(spool, e))).containsExactly("r1", "r2", "c2");
+        assertThat(spool.entries()).extracting(Spool.Entry::jobId).containsExactly("job-1", "job-2", null);
+        assertThat(spool.entries().get(0).file().getFileName().toString())
+                .isEqualTo("0000000000000000002-result-job-1.json");
+        assertThat(spool.hasResult("job-2")).isTrue();
+        assertThat(new Spool(state.resolve("spool")).entries()).hasSize(3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> spool.putResult("../x", b("")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aJobTheAgentNeverSawEndIsReportedAfterARestart() throws Exception {
+        Path dir = state.resolve("spool");
+        Spool spool = new Spool(dir);
+        spool.put(Spool.Kind.CHECKIN, b("c1"));
+        spool.running("job-1", b("provisional-1"));
+        spool.running("job-2", b("provisional-2"));
+        assertThat(spool.entries()).hasSize(1); // not delivered while the job runs
+        spool.putResult("job-2", b("real-2")); // job-2 ended; the crash came before its marker went
+
+        Spool restarted = new Spool(dir);
+        assertThat(restarted.entries().stream().map(e -> read(restarted, e)))
+                .containsExactly("c1", "real-2", "provisional-1");
+        assertThat(restarted.entries().get(2).jobId()).isEqualTo("job-1");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("running-"));
+        }
+
+        restarted.running("job-3", b("provisional-3"));
+        restarted.putResult("job-3", b("real-3"));
+        restarted.finished("job-3");
+        assertThat(new Spool(dir).entries().stream().map(e -> read(restarted, e)))
+                .containsExactly("c1", "real-2", "provisional-1", "real-3");
+    }
 }
