@@ -28,7 +28,7 @@ public final class JobKeyFile {
     /** Writes the pin atomically. */
     public static void pin(Path stateDir, PublicKey key) throws IOException {
         requireEd25519(key);
-        String line = PREFIX + Base64.getEncoder().encodeToString(key.getEncoded()) + "\n";
+        String line = format(key) + "\n";
         AtomicFiles.write(stateDir.resolve(FILE), line.getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -41,20 +41,45 @@ public final class JobKeyFile {
         Path file = stateDir.resolve(FILE);
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            text = Files.readString(file, StandardCharsets.US_ASCII);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
+        try {
+            return Optional.of(parse(text));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + " " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the pin: the agent accepts no job until it enrolls with a server that sends a key. */
+    public static void remove(Path stateDir) throws IOException {
+        Files.deleteIfExists(stateDir.resolve(FILE));
+    }
+
+    /** The one-line form, {@code ed25519 <base64 X.509 SubjectPublicKeyInfo>}, as enrollment delivers it. */
+    public static String format(PublicKey key) {
+        requireEd25519(key);
+        return PREFIX + Base64.getEncoder().encodeToString(key.getEncoded());
+    }
+
+    /**
+     * Reads the one-line form (surrounding blanks ignored).
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static PublicKey parse(String line) {
+        String text = line.strip();
         if (!text.startsWith(PREFIX)) {
-            throw new IOException(file + " does not start with \"" + PREFIX.strip() + "\"");
+            throw new IllegalArgumentException("does not start with \"" + PREFIX.strip() + "\"");
         }
         try {
             byte[] der = Base64.getDecoder().decode(text.substring(PREFIX.length()));
             PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
             requireEd25519(key);
-            return Optional.of(key);
+            return key;
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IOException(file + " does not hold an Ed25519 public key: " + e.getMessage(), e);
+            throw new IllegalArgumentException("does not hold an Ed25519 public key: " + e.getMessage(), e);
         }
     }
 

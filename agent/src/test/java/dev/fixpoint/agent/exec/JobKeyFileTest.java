@@ -43,4 +43,24 @@ class JobKeyFileTest {
         Files.writeString(state.resolve(JobKeyFile.FILE), "rsa AAAA\n");
         assertThatThrownBy(() -> JobKeyFile.load(state)).hasMessageContaining("does not start with");
     }
+
+    @Test
+    void theOneLineFormRoundTripsAndThePinCanBeRemoved() throws Exception {
+        PublicKey key =
+                KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic();
+        String line = JobKeyFile.format(key);
+        assertThat(line).startsWith("ed25519 MCowBQYDK2Vw").doesNotContain("\n");
+        assertThat(JobKeyFile.parse("  " + line + "\n")).isEqualTo(key);
+        assertThatThrownBy(() -> JobKeyFile.parse("ed25519")).hasMessageContaining("does not start with");
+        assertThatThrownBy(() -> JobKeyFile.parse("ed25519 " + "A".repeat(60)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not hold an Ed25519 public key");
+        PublicKey ec = KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic();
+        String ecLine = "ed25519 " + java.util.Base64.getEncoder().encodeToString(ec.getEncoded());
+        assertThatThrownBy(() -> JobKeyFile.parse(ecLine)).hasMessageContaining("does not hold an Ed25519");
+        JobKeyFile.pin(state, key);
+        JobKeyFile.remove(state);
+        assertThat(JobKeyFile.load(state)).isEmpty();
+        JobKeyFile.remove(state); // nothing to remove is fine
+    }
 }
