@@ -1,6 +1,7 @@
 package dev.fixpoint.agent;
 
 import dev.fixpoint.agent.run.Agent;
+import dev.fixpoint.agent.run.AgentConfig;
 import dev.fixpoint.agent.run.AgentState;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,9 @@ public final class AgentMain {
 
     static final String USAGE = String.join(
             "\n",
-            "Usage: fixpoint-agent enroll --server URL --token TOKEN [--fingerprint SHA256] [--state-dir DIR] [--root DIR]",
-            "       fixpoint-agent run [--state-dir DIR] [--root DIR] [--once]",
+            "Usage: fixpoint-agent enroll --server URL --token TOKEN [--fingerprint SHA256] [--hostname NAME]",
+            "                             [--state-dir DIR] [--root DIR]",
+            "       fixpoint-agent run [--config FILE] [--state-dir DIR] [--root DIR] [--once]",
             "       fixpoint-agent --help | --version",
             "",
             "enroll  Register this host with a Fixpoint server and store the agent's credential.",
@@ -29,8 +31,12 @@ public final class AgentMain {
             "  --token TOKEN         an enrollment token (fpe_…) from the server's admin",
             "  --fingerprint SHA256  the server certificate's SHA-256 (hex, colons optional) to pin;",
             "                        without it the JDK's CA trust decides and the certificate seen is pinned",
-            "run     Check in periodically; send the inventory when the server wants it.",
-            "  --once                one check-in (and the inventory if wanted), then exit",
+            "  --hostname NAME       the host name to report instead of the system's (stored in agent.json)",
+            "run     Check in periodically; send the inventory when the server wants it; carry out the jobs",
+            "        the server signed.",
+            "  --config FILE         the agent's own configuration (default " + AgentConfig.DEFAULT_PATH + ";",
+            "                        absent: defaults): health-check commands, apt options, reboot command",
+            "  --once                one check-in (and the inventory if wanted, and its jobs), then exit",
             "Common:",
             "  --state-dir DIR       where agent.json and spool/ live (default " + AgentState.DEFAULT_DIR + ")",
             "  --root DIR            the root filesystem to report on (default /)",
@@ -64,10 +70,10 @@ public final class AgentMain {
         Set<String> valued;
         Set<String> flags;
         if (command.equals("enroll")) {
-            valued = Set.of("--server", "--token", "--fingerprint", "--state-dir", "--root");
+            valued = Set.of("--server", "--token", "--fingerprint", "--hostname", "--state-dir", "--root");
             flags = Set.of();
         } else if (command.equals("run")) {
-            valued = Set.of("--state-dir", "--root");
+            valued = Set.of("--config", "--state-dir", "--root");
             flags = Set.of("--once");
         } else {
             return usage(err, "unknown command \"" + command + "\" (expected enroll or run)");
@@ -111,11 +117,17 @@ public final class AgentMain {
             }
             return agent.enroll(
                     new Agent.EnrollOptions(
-                            opts.get("--server"), opts.get("--token"), opts.get("--fingerprint"), stateDir, root),
+                            opts.get("--server"),
+                            opts.get("--token"),
+                            opts.get("--fingerprint"),
+                            stateDir,
+                            root,
+                            opts.get("--hostname")),
                     out,
                     err);
         }
-        return agent.run(new Agent.RunOptions(stateDir, root, opts.containsKey("--once")), out, err);
+        Path config = opts.containsKey("--config") ? Path.of(opts.get("--config")) : null;
+        return agent.run(new Agent.RunOptions(stateDir, root, opts.containsKey("--once"), config), out, err);
     }
 
     private static int usage(PrintWriter err, String message) {

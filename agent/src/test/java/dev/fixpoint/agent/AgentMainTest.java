@@ -26,8 +26,9 @@ class AgentMainTest {
     void helpListsEveryCommandAndOption() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString())
-                .contains("enroll --server URL --token TOKEN [--fingerprint SHA256] [--state-dir DIR] [--root DIR]")
-                .contains("run [--state-dir DIR] [--root DIR] [--once]")
+                .contains("enroll --server URL --token TOKEN [--fingerprint SHA256] [--hostname NAME]")
+                .contains("run [--config FILE] [--state-dir DIR] [--root DIR] [--once]")
+                .contains("/etc/fixpoint/agent.conf")
                 .contains("/var/lib/fixpoint-agent")
                 .contains("Exit codes");
         assertThat(run("run", "--help")).isZero();
@@ -58,5 +59,15 @@ class AgentMainTest {
         assertThat(run("enroll", "--server", "ftp://x", "--token", "t", "--state-dir", tmp.toString()))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("--server \"ftp://x\" is not an https URL");
+        assertThat(run("enroll", "--server", "https://x", "--token", "t", "--hostname", "web 1", "--root", "/"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--hostname \"web 1\": expected a host name");
+        // The configuration file is read before anything else: a given one that is missing is named.
+        assertThat(run("run", "--config", tmp.resolve("agent.conf").toString(), "--state-dir", tmp.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("configuration " + tmp.resolve("agent.conf") + ": no such file");
+        assertThat(run("enroll", "--config", "x", "--server", "https://x", "--token", "t"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("unknown option \"--config\" for enroll");
     }
 }

@@ -1,6 +1,13 @@
 package dev.fixpoint.agent.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fixpoint.core.job.HealthResult;
+import dev.fixpoint.core.job.JobResult;
+import dev.fixpoint.core.job.PackageState;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The bodies of agent protocol v1 (docs/agent-protocol.md), field for field. Requests are written as
@@ -15,9 +22,30 @@ public final class Protocol {
     public static final String CHECKIN = "/api/v1/agent/checkin";
     public static final String INVENTORY = "/api/v1/agent/inventory";
 
+    /** A job id as {@link dev.fixpoint.core.job.Job} accepts it; safe as one path segment. */
+    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    /** {@code /api/v1/agent/jobs/{jobId}/result}. */
+    public static String jobResult(String jobId) {
+        if (!isJobId(jobId)) {
+            throw new IllegalArgumentException("not a job id: " + jobId);
+        }
+        return "/api/v1/agent/jobs/" + jobId + "/result";
+    }
+
+    /** Whether {@code s} is a well-formed job id (and so may name a result). */
+    public static boolean isJobId(String s) {
+        return s != null && JOB_ID.matcher(s).matches();
+    }
+
     public record EnrollRequest(String token, String hostname, String machineId, String agentVersion) {}
 
-    public record EnrollResponse(String agentId, String hostId, String credential, Integer checkinSeconds) {
+    /**
+     * @param jobKey the server's job-signing key, {@code ed25519 <base64 X.509 SubjectPublicKeyInfo>}, or
+     *     null from a server that sends no jobs
+     */
+    public record EnrollResponse(
+            String agentId, String hostId, String credential, Integer checkinSeconds, String jobKey) {
         void validate() throws IllegalArgumentException {
             require(agentId, "agentId");
             require(hostId, "hostId");
@@ -37,7 +65,9 @@ public final class Protocol {
 
     /**
      * A check-in. {@code pendingUpdates} is null (sent as JSON {@code null}) when the package manager could
-     * not be asked, which is not the same as an empty list (nothing pending).
+     * not be asked, which is not the same as an empty list (nothing pending). {@code bootId} is the
+     * kernel's boot id ({@code /proc/sys/kernel/random/boot_id}), or empty when it cannot be read: a new
+     * one tells the server the host rebooted.
      */
     public record Checkin(
             String agentTime,
@@ -48,10 +78,34 @@ public final class Protocol {
             List<String> rebootReasons,
             String inventoryHash,
             int packageCount,
-            List<Update> pendingUpdates) {}
+            List<Update> pendingUpdates,
+            String bootId) {}
 
-    public record CheckinResponse(Boolean inventoryWanted, Integer nextCheckinSeconds, String serverTime) {
+    /**
+     * @param jobs signed jobs for this host (each parsed strictly on its own by the agent's {@code
+     *     JobJson}); null, JSON {@code null} or absent when there are none
+     */
+    public record CheckinResponse(
+            Boolean inventoryWanted, Integer nextCheckinSeconds, String serverTime, JsonNode jobs) {
+
+        public CheckinResponse(Boolean inventoryWanted, Integer nextCheckinSeconds, String serverTime) {
+            this(inventoryWanted, nextCheckinSeconds, serverTime, null);
+        }
+
+        /** The jobs, each as the server sent it; empty when there are none. */
+        public List<JsonNode> jobList() {
+            if (jobs == null || jobs.isNull()) {
+                return List.of();
+            }
+            List<JsonNode> out = new java.util.ArrayList<>(jobs.size());
+            jobs.forEach(out::add);
+            return out;
+        }
+
         void validate() throws IllegalArgumentException {
+            if (jobs != null && !jobs.isNull() && !jobs.isArray()) {
+                throw new IllegalArgumentException("jobs is not a list");
+            }
             if (inventoryWanted == null) {
                 throw new IllegalArgumentException("missing inventoryWanted");
             }
@@ -69,6 +123,63 @@ public final class Protocol {
         void validate() throws IllegalArgumentException {
             if (packages == null) {
                 throw new IllegalArgumentException("missing packages");
+            }
+        }
+    }
+
+    /** A package's state in a job result; {@code version} is null when it is not installed. */
+    public record PackageStateBody(String name, String arch, String version, String status) {
+        static PackageStateBody of(PackageState s) {
+            return new PackageStateBody(s.name(), s.arch(), s.version(), s.status());
+        }
+    }
+
+    /** One health check's outcome in a job result. */
+    public record HealthBody(String kind, String target, boolean ok, String detail) {
+        static HealthBody of(HealthResult h) {
+            return new HealthBody(h.check().kind().name(), h.check().target(), h.ok(), h.detail());
+        }
+    }
+
+    /**
+     * {@code POST /api/v1/agent/jobs/{jobId}/result}: what became of a job.
+     *
+     * @param finishedAt when the agent finished with the job, ISO-8601 (UTC, milliseconds)
+     * @param bootId the boot id when it finished, as in a check-in
+     */
+    public record JobResultBody(
+            String jobId,
+            String status,
+            List<PackageStateBody> before,
+            List<PackageStateBody> after,
+            int exitCode,
+            String output,
+            long durationMillis,
+            String detail,
+            List<HealthBody> health,
+            String finishedAt,
+            String bootId) {
+
+        public static JobResultBody of(JobResult r, Instant finishedAt, String bootId) {
+            return new JobResultBody(
+                    r.jobId(),
+                    r.status().name(),
+                    r.before().stream().map(PackageStateBody::of).toList(),
+                    r.after().stream().map(PackageStateBody::of).toList(),
+                    r.exitCode(),
+                    r.output(),
+                    r.duration().toMillis(),
+                    r.detail(),
+                    r.health().stream().map(HealthBody::of).toList(),
+                    finishedAt.truncatedTo(ChronoUnit.MILLIS).toString(),
+                    bootId);
+        }
+    }
+
+    public record JobResultResponse(Boolean accepted) {
+        void validate() throws IllegalArgumentException {
+            if (accepted == null) {
+                throw new IllegalArgumentException("missing accepted");
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.fixpoint.agent.client;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +44,9 @@ public final class ServerClient {
     public static final Duration MAX_RETRY_AFTER = Duration.ofHours(24);
 
     static final ObjectMapper JSON = JsonMapper.builder()
+            // A job inside a check-in answer is checked field by field: a key given twice must not
+            // silently mean its last value.
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -164,6 +168,19 @@ public final class ServerClient {
         Protocol.InventoryResponse r =
                 exchange("PUT", Protocol.INVENTORY, body, Protocol.InventoryResponse.class, "inventory upload");
         check(Protocol.INVENTORY, () -> r.validate());
+        return r;
+    }
+
+    /**
+     * Sends a job's result (as built from {@link Protocol.JobResultBody}, possibly read back from the
+     * spool). The server answers {@code accepted} also for a result it already has.
+     */
+    public Protocol.JobResultResponse jobResult(String jobId, byte[] body)
+            throws ServerException, InterruptedException {
+        String path = Protocol.jobResult(jobId);
+        Protocol.JobResultResponse r =
+                exchange("POST", path, body, Protocol.JobResultResponse.class, "result of job " + jobId);
+        check(path, () -> r.validate());
         return r;
     }
 

@@ -60,6 +60,20 @@ public record HostFacts(
         }
     }
 
+    /**
+     * The kernel's boot id, {@code proc/sys/kernel/random/boot_id} under the root, trimmed; empty when it
+     * cannot be read. It changes with every boot, so the server can tell that a reboot happened.
+     */
+    public static String bootId(Path root) {
+        try {
+            String id = firstLine(new RootFs(root), "proc/sys/kernel/random/boot_id")
+                    .orElse("");
+            return id.length() > 64 ? id.substring(0, 64) : id;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** Everything, given what {@link RootCollector} collected from the same root. */
     public static HostFacts collect(Path root, RootCollector.Collected collected) throws CollectException {
         RootFs fs = new RootFs(root);

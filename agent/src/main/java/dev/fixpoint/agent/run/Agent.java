@@ -8,6 +8,13 @@ import dev.fixpoint.agent.collect.CollectException;
 import dev.fixpoint.agent.collect.HostFacts;
 import dev.fixpoint.agent.collect.PendingUpdatesCollector;
 import dev.fixpoint.agent.collect.RootCollector;
+import dev.fixpoint.agent.exec.AptExecutor;
+import dev.fixpoint.agent.exec.HealthChecker;
+import dev.fixpoint.agent.exec.JobKeyFile;
+import dev.fixpoint.agent.exec.JobVerifier;
+import dev.fixpoint.agent.exec.PackageExecutor;
+import dev.fixpoint.agent.exec.SeenJobs;
+import dev.fixpoint.core.job.PackageFamily;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -15,8 +22,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PublicKey;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The agent's two commands, {@code enroll} and {@code run}, shared by {@code fixpoint agent} and the
@@ -31,12 +42,26 @@ public final class Agent {
     public static final int EXIT_FAILURE = 3;
 
     private static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
+    private static final Duration REBOOT_TIMEOUT = Duration.ofMinutes(2);
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
 
-    /** {@code enroll} options; {@code fingerprint} may be null (trust on first use). */
-    public record EnrollOptions(String server, String token, String fingerprint, Path stateDir, Path root) {}
+    /**
+     * {@code enroll} options; {@code fingerprint} may be null (trust on first use), {@code hostname} null
+     * (report the system's host name).
+     */
+    public record EnrollOptions(
+            String server, String token, String fingerprint, Path stateDir, Path root, String hostname) {
+        public EnrollOptions(String server, String token, String fingerprint, Path stateDir, Path root) {
+            this(server, token, fingerprint, stateDir, root, null);
+        }
+    }
 
-    /** {@code run} options. */
-    public record RunOptions(Path stateDir, Path root, boolean once) {}
+    /** {@code run} options; {@code config} null for the default configuration file (absent: defaults). */
+    public record RunOptions(Path stateDir, Path root, boolean once, Path config) {
+        public RunOptions(Path stateDir, Path root, boolean once) {
+            this(stateDir, root, once, null);
+        }
+    }
 
     private final Timing timing;
     private final KeyStore firstUseTrust;
@@ -105,12 +130,19 @@ public final class Agent {
         if (!Files.isDirectory(o.root())) {
             return bad(err, "--root " + o.root() + ": not a directory");
         }
+        if (o.hostname() != null && !HOSTNAME.matcher(o.hostname()).matches()) {
+            return bad(
+                    err,
+                    "--hostname \"" + printable(o.hostname())
+                            + "\": expected a host name (letters, digits, '.', '-', '_'; at most 253 characters)");
+        }
         HostFacts.Identity id;
         try {
             id = HostFacts.identity(o.root());
         } catch (CollectException e) {
             return bad(err, e.getMessage());
         }
+        String hostname = o.hostname() != null ? o.hostname() : id.hostname();
         ServerClient client;
         try {
             client = pin != null ? ServerClient.pinned(server, pin) : ServerClient.firstUse(server, firstUseTrust);
@@ -121,8 +153,7 @@ public final class Agent {
         Protocol.EnrollResponse r;
         try {
             r = client.withClock(timing.wall())
-                    .enroll(new Protocol.EnrollRequest(
-                            token, id.hostname(), id.machineId(), ServerClient.agentVersion()));
+                    .enroll(new Protocol.EnrollRequest(token, hostname, id.machineId(), ServerClient.agentVersion()));
         } catch (ServerException e) {
             err.println(name + ": "
                     + (e.kind() == ServerException.Kind.UNAUTHORIZED
@@ -147,10 +178,23 @@ public final class Agent {
             out.println("(compare it with the fingerprint fixpoint server printed; pass --fingerprint to pin it"
                     + " explicitly)");
         }
+        PublicKey jobKey = null;
+        if (r.jobKey() != null) {
+            try {
+                jobKey = JobKeyFile.parse(r.jobKey());
+            } catch (IllegalArgumentException e) {
+                err.println(name + ": the server's enrollment answer has a jobKey that " + e.getMessage()
+                        + "; nothing was stored (the server does not follow the protocol)");
+                return EXIT_FAILURE;
+            }
+        }
         int interval = r.checkinSeconds() == null ? (int) DEFAULT_INTERVAL.toSeconds() : r.checkinSeconds();
-        AgentState state =
-                new AgentState(server.toString(), pinned.display(), r.agentId(), r.hostId(), r.credential(), interval);
+        AgentState state = new AgentState(
+                server.toString(), pinned.display(), r.agentId(), r.hostId(), r.credential(), interval, o.hostname());
         try {
+            // No moment with the new credential and a previous server's job key: the old pin goes first.
+            SecureFiles.directory(o.stateDir());
+            JobKeyFile.remove(o.stateDir());
             state.save(o.stateDir());
         } catch (IOException e) {
             err.println(name + ": enrolled as agent " + r.agentId() + ", but cannot store the credential in "
@@ -158,8 +202,23 @@ public final class Agent {
                     + " (enroll again once the state directory is writable)");
             return EXIT_FAILURE;
         }
-        out.println("enrolled " + id.hostname() + " as agent " + r.agentId() + " (host " + r.hostId() + "); state in "
+        out.println("enrolled " + hostname + " as agent " + r.agentId() + " (host " + r.hostId() + "); state in "
                 + o.stateDir().resolve(AgentState.FILE) + " (mode 0600)");
+        if (jobKey == null) {
+            out.println("the server sent no job key: this agent will accept no jobs (enroll again once the server"
+                    + " signs jobs)");
+            return EXIT_OK;
+        }
+        try {
+            JobKeyFile.pin(o.stateDir(), jobKey);
+        } catch (IOException e) {
+            err.println(name + ": enrolled, but cannot pin the server's job key in "
+                    + o.stateDir().resolve(JobKeyFile.FILE) + ": " + e.getMessage()
+                    + " (the agent accepts no jobs until it enrolls again)");
+            return EXIT_FAILURE;
+        }
+        out.println("pinned the server's job key in " + o.stateDir().resolve(JobKeyFile.FILE)
+                + ": only jobs it signed are carried out");
         return EXIT_OK;
     }
 
@@ -167,8 +226,17 @@ public final class Agent {
         if (!Files.isDirectory(o.root())) {
             return bad(err, "--root " + o.root() + ": not a directory");
         }
+        Path configFile = o.config() != null ? o.config() : Path.of(AgentConfig.DEFAULT_PATH);
+        AgentConfig config;
+        try {
+            config = AgentConfig.load(configFile, o.config() != null);
+        } catch (AgentConfig.ConfigException e) {
+            return bad(err, "configuration " + e.getMessage());
+        }
         AgentState state;
         Spool spool;
+        Optional<PublicKey> jobKey;
+        SeenJobs seen;
         try {
             Optional<AgentState> loaded = AgentState.load(o.stateDir());
             if (loaded.isEmpty()) {
@@ -184,26 +252,36 @@ public final class Agent {
                         + " is readable by others than its owner; it holds the agent's credential (chmod 600 it)");
             }
             spool = new Spool(o.stateDir().resolve("spool"));
+            jobKey = JobKeyFile.load(o.stateDir());
+            seen = SeenJobs.open(o.stateDir(), SeenJobs.DEFAULT_CAPACITY);
         } catch (IOException e) {
             return bad(err, e.getMessage());
         }
         ServerClient client = ServerClient.pinned(state.serverUri(), state.pin())
                 .withCredential(state.credential())
                 .withClock(timing.wall());
-        Reporter reporter = new Reporter(
-                o.root(),
-                collector,
-                o.root().toAbsolutePath().normalize().equals(Path.of("/")) ? pendingUpdates : null,
-                timing.wall(),
-                out);
+        boolean live = o.root().toAbsolutePath().normalize().equals(Path.of("/"));
+        Reporter reporter =
+                new Reporter(o.root(), collector, live ? pendingUpdates : null, timing.wall(), out, state.hostname());
         Duration interval = state.checkinSeconds() > 0 ? Duration.ofSeconds(state.checkinSeconds()) : DEFAULT_INTERVAL;
-        AgentLoop loop = new AgentLoop(client, spool, reporter, timing, out, interval);
+        JobRunner.Settings settings = new JobRunner.Settings(
+                jobKey.orElse(null),
+                state.hostId(),
+                seen,
+                executors(live, o.root(), config),
+                new HealthChecker(config.healthChecks()),
+                config.rebootCommand(),
+                REBOOT_TIMEOUT,
+                JobVerifier.DEFAULT_SKEW);
+        JobRunner jobs = new JobRunner(settings, spool, out, timing.wall(), reporter::bootId);
+        AgentLoop loop = new AgentLoop(client, spool, reporter, timing, out, interval, jobs);
         try {
             if (o.once()) {
                 return once(loop, spool, err);
             }
             out.println("fixpoint-agent " + ServerClient.agentVersion() + ": agent " + state.agentId()
-                    + " reporting to " + state.server() + " (pinned " + state.fingerprint() + ")");
+                    + " reporting to " + state.server() + " (pinned " + state.fingerprint() + ")"
+                    + (jobKey.isPresent() ? "" : "; no job key pinned: no job will be accepted"));
             loop.run(); // only a refused credential ends the loop
             err.println(name + ": stopped: the server refused this agent's credential (revoked, or the host was"
                     + " deleted); enroll again with a new token");
@@ -216,6 +294,29 @@ public final class Agent {
             err.println(name + ": interrupted; undelivered reports stay in " + spool.dir());
             return EXIT_FAILURE;
         }
+    }
+
+    /**
+     * The executor of each package family: apt on a dpkg host (dnf and apk are not there yet). Package
+     * jobs change the live system, so with another {@code --root} (a chroot, an image) none runs: the
+     * agent would report on one system and change another.
+     */
+    private static Map<PackageFamily, PackageExecutor> executors(boolean live, Path root, AgentConfig config) {
+        Map<PackageFamily, PackageExecutor> m = new EnumMap<>(PackageFamily.class);
+        if (!live) {
+            for (PackageFamily f : PackageFamily.values()) {
+                m.put(
+                        f,
+                        job -> JobRunner.notStarted(
+                                job.job(),
+                                "this agent reports on " + root + ", not on the system it runs on; package jobs run"
+                                        + " only with --root /",
+                                System.nanoTime()));
+            }
+            return m;
+        }
+        m.put(PackageFamily.DPKG, new AptExecutor(config.apt()));
+        return m;
     }
 
     private int once(AgentLoop loop, Spool spool, PrintWriter err) throws IOException, InterruptedException {
@@ -238,6 +339,11 @@ public final class Agent {
                         + "; the report stays in " + spool.dir() + " and the next run delivers it");
                 return EXIT_FAILURE;
         }
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 80 ? s.substring(0, 80) + "…" : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 
     private int bad(PrintWriter err, String message) {

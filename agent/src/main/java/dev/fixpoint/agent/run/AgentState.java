@@ -26,9 +26,22 @@ import java.util.Set;
  * @param hostId as the server assigned it
  * @param credential the agent's bearer credential ({@code fpa_…})
  * @param checkinSeconds the check-in interval enrollment gave, until a check-in answer changes it
+ * @param hostname the host name {@code enroll --hostname} gave, reported instead of the system's; null
+ *     to report the system's
  */
 public record AgentState(
-        String server, String fingerprint, String agentId, String hostId, String credential, int checkinSeconds) {
+        String server,
+        String fingerprint,
+        String agentId,
+        String hostId,
+        String credential,
+        int checkinSeconds,
+        String hostname) {
+
+    public AgentState(
+            String server, String fingerprint, String agentId, String hostId, String credential, int checkinSeconds) {
+        this(server, fingerprint, agentId, hostId, credential, checkinSeconds, null);
+    }
 
     public static final String FILE = "agent.json";
     public static final Path DEFAULT_DIR = Path.of("/var/lib/fixpoint-agent");
@@ -92,6 +105,6 @@ public record AgentState(
     @Override
     public String toString() {
         return "AgentState[server=" + server + ", fingerprint=" + fingerprint + ", agentId=" + agentId + ", hostId="
-                + hostId + ", credential=***, checkinSeconds=" + checkinSeconds + "]";
+                + hostId + ", credential=***, checkinSeconds=" + checkinSeconds + ", hostname=" + hostname + "]";
     }
 }

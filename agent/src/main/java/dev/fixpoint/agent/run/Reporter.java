@@ -27,22 +27,42 @@ final class Reporter {
         List<PendingUpdate> collect(String database) throws CollectException;
     }
 
-    /** A collected report: the check-in body, and the inventory body to send when the server wants it. */
-    record Report(String inventoryHash, byte[] checkin, byte[] inventory, int packages) {}
+    /**
+     * A collected report: the check-in body, and the inventory body to send when the server wants it.
+     *
+     * @param database the package database it was read from ({@code dpkg}, {@code rpm}, {@code apk})
+     */
+    record Report(String inventoryHash, byte[] checkin, byte[] inventory, int packages, String database) {}
 
     private final Path root;
     private final RootCollector collector;
     private final PendingUpdates pending;
     private final Clock wall;
     private final PrintWriter log;
+    private final String hostname;
 
     /** @param pending the pending-update query, or null not to ask (a root other than the live system) */
     Reporter(Path root, RootCollector collector, PendingUpdates pending, Clock wall, PrintWriter log) {
+        this(root, collector, pending, wall, log, null);
+    }
+
+    /** @param hostname the host name to report instead of the root's own ({@code enroll --hostname}), or null */
+    Reporter(Path root, RootCollector collector, PendingUpdates pending, Clock wall, PrintWriter log, String hostname) {
         this.root = root;
         this.collector = collector;
         this.pending = pending;
         this.wall = wall;
         this.log = log;
+        this.hostname = hostname;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    /** The boot id to report now ({@link HostFacts#bootId}). */
+    String bootId() {
+        return HostFacts.bootId(root);
     }
 
     Report collect() throws CollectException {
@@ -67,19 +87,21 @@ final class Reporter {
         }
         Protocol.Checkin checkin = new Protocol.Checkin(
                 wall.instant().truncatedTo(ChronoUnit.SECONDS).toString(),
-                facts.hostname(),
+                hostname != null ? hostname : facts.hostname(),
                 new Protocol.Os(facts.osId(), facts.osVersionId(), facts.osPrettyName(), ecosystem),
                 new Protocol.Kernel(facts.kernelRunning(), facts.kernelsInstalled()),
                 facts.rebootRequired(),
                 facts.rebootReasons(),
                 hash,
                 inv.packages().size(),
-                updates);
+                updates,
+                bootId());
         List<Protocol.Package> packages = new ArrayList<>(inv.packages().size());
         for (InstalledPackage p : inv.packages()) {
             packages.add(new Protocol.Package(p.name(), p.version(), p.arch(), p.sourceName(), p.sourceVersion()));
         }
         Protocol.InventoryUpload upload = new Protocol.InventoryUpload(hash, ecosystem, collected.database(), packages);
-        return new Report(hash, ServerClient.json(checkin), ServerClient.json(upload), packages.size());
+        return new Report(
+                hash, ServerClient.json(checkin), ServerClient.json(upload), packages.size(), collected.database());
     }
 }

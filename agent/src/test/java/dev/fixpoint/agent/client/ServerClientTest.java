@@ -187,4 +187,46 @@ class ServerClientTest {
         assertThatThrownBy(() -> ServerClient.serverUrl("https://fp.example/?x=1"))
                 .hasMessageContaining("no user, query");
     }
+
+    @Test
+    void checkInAnswersCarryJobsAsAListOrNone() throws Exception {
+        assertThat(pinned().checkin(checkin("h")).jobList()).isEmpty(); // absent
+        server.script(Answer.of(200, "{\"inventoryWanted\":false,\"nextCheckinSeconds\":300,\"jobs\":null}"));
+        assertThat(pinned().checkin(checkin("h")).jobList()).isEmpty();
+        server.script(
+                Answer.of(200, "{\"inventoryWanted\":false,\"nextCheckinSeconds\":300,\"jobs\":[{\"id\":\"a\"},7]}"));
+        assertThat(pinned().checkin(checkin("h")).jobList()).hasSize(2); // each judged on its own later
+        for (String bad : new String[] {
+            "{\"inventoryWanted\":false,\"nextCheckinSeconds\":300,\"jobs\":{\"id\":\"a\"}}",
+            // a key given twice inside a job would otherwise silently mean its last value
+            "{\"inventoryWanted\":false,\"nextCheckinSeconds\":300,\"jobs\":[{\"id\":\"a\",\"id\":\"b\"}]}"
+        }) {
+            server.script(Answer.of(200, bad));
+            assertThatThrownBy(() -> pinned().checkin(checkin("h")))
+                    .isInstanceOfSatisfying(ServerException.class, e -> assertThat(e.kind())
+                            .isEqualTo(ServerException.Kind.BAD_RESPONSE));
+        }
+    }
+
+    @Test
+    void resultsGoToTheJobsResultPathAndNeedAnAnswer() throws Exception {
+        server.queueJson("job-1", "{}");
+        Protocol.JobResultResponse r =
+                pinned().jobResult("job-1", "{\"jobId\":\"job-1\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(r.accepted()).isTrue();
+        assertThat(server.requests()).singleElement().satisfies(req -> {
+            assertThat(req.method()).isEqualTo("POST");
+            assertThat(req.path()).isEqualTo("/api/v1/agent/jobs/job-1/result");
+            assertThat(req.authorization()).isEqualTo("Bearer " + FakeServer.CREDENTIAL);
+        });
+        assertThatThrownBy(() -> pinned().jobResult("job-2", "{\"jobId\":\"job-2\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(
+                        ServerException.class, e -> assertThat(e.kind()).isEqualTo(ServerException.Kind.REJECTED))
+                .hasMessageContaining("HTTP 404");
+        server.script(Answer.of(200, "{}"));
+        assertThatThrownBy(() -> pinned().jobResult("job-1", "{}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("missing accepted");
+        assertThatThrownBy(() -> pinned().jobResult("../../enroll", new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -2,19 +2,29 @@ package dev.fixpoint.agent.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.fixpoint.agent.client.Fingerprint;
 import dev.fixpoint.agent.collect.RootCollector;
+import dev.fixpoint.agent.exec.JobJson;
+import dev.fixpoint.agent.exec.JobKeyFile;
 import dev.fixpoint.agent.testing.FakeRoot;
 import dev.fixpoint.agent.testing.FakeServer;
 import dev.fixpoint.agent.testing.FakeServer.Answer;
 import dev.fixpoint.agent.testing.TestCertificates;
 import dev.fixpoint.core.inventory.InventoryHash;
+import dev.fixpoint.core.job.Job;
+import dev.fixpoint.core.job.JobType;
+import dev.fixpoint.core.job.PackageTarget;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPairGenerator;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +81,147 @@ class AgentTest {
                 .run(new Agent.RunOptions(state, root, true), new PrintWriter(out, true), new PrintWriter(err, true));
     }
 
+    private int once(Path config) {
+        return Agent.standard()
+                .run(
+                        new Agent.RunOptions(state, root, true, config),
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true));
+    }
+
+    private int enrollAs(String hostname) {
+        return Agent.standard()
+                .enroll(
+                        new Agent.EnrollOptions(
+                                server.url().toString(), FakeServer.TOKEN, cert.sha256(), state, root, hostname),
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true));
+    }
+
+    @Test
+    void enrollingWithAServerThatSendsNoJobKeyRemovesAnOldPinAndSaysSo() throws Exception {
+        assertThat(enroll(FakeServer.TOKEN, cert.sha256())).isZero();
+        assertThat(state.resolve("job-key.pub")).exists();
+        server.withoutJobKey();
+        assertThat(enroll(FakeServer.TOKEN, cert.sha256())).as(err.toString()).isZero();
+        assertThat(state.resolve("job-key.pub")).doesNotExist();
+        assertThat(out.toString())
+                .contains("the server sent no job key: this agent will accept no jobs (enroll again once the server"
+                        + " signs jobs)");
+        assertThat(AgentState.load(state)).isPresent();
+    }
+
+    @Test
+    void aJobKeyThatIsNotAnEd25519KeyIsAProtocolErrorAndNothingIsStored() throws Exception {
+        String ec = java.util.Base64.getEncoder()
+                .encodeToString(KeyPairGenerator.getInstance("EC")
+                        .generateKeyPair()
+                        .getPublic()
+                        .getEncoded());
+        server.script(Answer.of(
+                201,
+                "{\"agentId\":\"a\",\"hostId\":\"h\",\"credential\":\"fpa_x\",\"checkinSeconds\":300,"
+                        + "\"jobKey\":\"ed25519 " + ec + "\"}"));
+        assertThat(enroll(FakeServer.TOKEN, cert.sha256())).isEqualTo(3);
+        assertThat(err.toString())
+                .contains("the server's enrollment answer has a jobKey that does not hold an Ed25519 public key");
+        assertThat(state.resolve("agent.json")).doesNotExist();
+        assertThat(state.resolve("job-key.pub")).doesNotExist();
+    }
+
+    @Test
+    void aGivenHostNameIsReportedAtEnrollmentAndInEveryCheckIn() throws Exception {
+        assertThat(enrollAs("web-2.example")).as(err.toString()).isZero();
+        assertThat(server.requests("/enroll").get(0).json().path("hostname").asText())
+                .isEqualTo("web-2.example");
+        assertThat(AgentState.load(state).orElseThrow().hostname()).isEqualTo("web-2.example");
+        assertThat(out.toString()).contains("enrolled web-2.example as agent");
+        assertThat(once()).as(err.toString()).isZero();
+        assertThat(server.requests("/checkin").get(0).json().path("hostname").asText())
+                .isEqualTo("web-2.example");
+
+        // Enrolling again without it goes back to the system's name.
+        assertThat(enrollAs(null)).isZero();
+        assertThat(AgentState.load(state).orElseThrow().hostname()).isNull();
+        assertThat(once()).isZero();
+        assertThat(server.requests("/checkin").get(1).json().path("hostname").asText())
+                .isEqualTo("web-1");
+        assertThat(enrollAs("web 2;reboot")).isEqualTo(2);
+        assertThat(err.toString()).contains("--hostname \"web 2;reboot\": expected a host name");
+    }
+
+    @Test
+    void everyCheckInCarriesTheBootId() throws Exception {
+        assertThat(enroll(FakeServer.TOKEN, cert.sha256())).isZero();
+        assertThat(once()).isZero();
+        assertThat(server.requests("/checkin").get(0).json().path("bootId").asText())
+                .isEmpty();
+        FakeRoot.write(root, "proc/sys/kernel/random/boot_id", "  6f1e3c1e-0a1b-4c2d-8e3f-123456789abc \n");
+        assertThat(once()).isZero();
+        assertThat(server.requests("/checkin").get(1).json().path("bootId").asText())
+                .isEqualTo("6f1e3c1e-0a1b-4c2d-8e3f-123456789abc");
+    }
+
+    @Test
+    void runCarriesOutSignedJobsWithItsOwnConfiguration() throws Exception {
+        assertThat(enroll(FakeServer.TOKEN, cert.sha256())).isZero();
+        Path rebooted = tmp.resolve("rebooted");
+        Path config = tmp.resolve("agent.conf");
+        Files.writeString(
+                config, "# test\nreboot.command = /usr/bin/touch " + rebooted + "\nhealth.settle-seconds = 0\n");
+        Instant now = Instant.now();
+        Job refresh = job(JobType.REFRESH_INVENTORY, now);
+        Job install = job(JobType.INSTALL, now, new PackageTarget("fixpoint-testpkg", "1.1", "all"));
+        Job reboot = job(JobType.REBOOT, now);
+        server.queue(refresh, install, reboot);
+
+        assertThat(once(config)).as(err.toString()).isZero();
+
+        assertThat(server.results().get(refresh.id()).path("status").asText()).isEqualTo("SUCCEEDED");
+        // Against another root than / no package job runs: it would change the system the agent runs on.
+        JsonNode installed = server.results().get(install.id());
+        assertThat(installed.path("status").asText()).isEqualTo("NOT_STARTED");
+        assertThat(installed.path("detail").asText())
+                .isEqualTo("this agent reports on " + root + ", not on the system it runs on; package jobs run only"
+                        + " with --root /");
+        assertThat(server.results().get(reboot.id()).path("detail").asText())
+                .isEqualTo("reboot requested: /usr/bin/touch " + rebooted);
+        assertThat(rebooted).exists();
+
+        // The server resends a job it has the result of (say, it lost it): the agent does not run it again.
+        Files.delete(rebooted);
+        server.queueJson(reboot.id(), new String(JobJson.toBytes(server.sign(reboot)), StandardCharsets.UTF_8));
+        assertThat(once(config)).isZero();
+        assertThat(rebooted).doesNotExist();
+        assertThat(server.requests("/result")).hasSize(3);
+    }
+
+    @Test
+    void aBadConfigurationFileIsExitTwoNamingFileAndLine() throws Exception {
+        assertThat(enroll(FakeServer.TOKEN, cert.sha256())).isZero();
+        Path config = tmp.resolve("agent.conf");
+        Files.writeString(config, "health.settle-seconds = 5\nreboot.command = reboot\n");
+        assertThat(once(config)).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("configuration " + config + ":2: reboot.command: the program must be an absolute path");
+        Files.writeString(config, "");
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertThat(once(config)).isEqualTo(2);
+        assertThat(err.toString()).contains(config + ": writable by its group and others");
+        assertThat(server.requests("/checkin")).isEmpty();
+    }
+
+    private static Job job(JobType type, Instant now, PackageTarget... targets) {
+        return new Job(
+                UUID.randomUUID().toString(),
+                FakeServer.HOST_ID,
+                type,
+                List.of(targets),
+                now.minusSeconds(60),
+                now.plusSeconds(3600),
+                UUID.randomUUID().toString().replace("-", ""));
+    }
+
     @Test
     void enrollmentStoresTheCredentialOwnerOnly() throws Exception {
         assertThat(enroll(FakeServer.TOKEN, cert.sha256().toUpperCase(java.util.Locale.ROOT)))
@@ -81,9 +232,14 @@ class AgentTest {
                 .isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
                 .isEqualTo("rw-------");
+        Path key = state.resolve("job-key.pub");
         try (var files = Files.list(state)) {
-            assertThat(files).containsExactly(file); // no temporary file left behind
+            assertThat(files).containsExactlyInAnyOrder(file, key); // no temporary file left behind
         }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                .isEqualTo("rw-------");
+        assertThat(JobKeyFile.load(state)).contains(server.jobKey().getPublic());
+        assertThat(out.toString()).contains("pinned the server's job key in " + key);
         AgentState s = AgentState.load(state).orElseThrow();
         assertThat(s.credential()).isEqualTo(FakeServer.CREDENTIAL);
         assertThat(s.pin()).isEqualTo(Fingerprint.parse(cert.sha256()));

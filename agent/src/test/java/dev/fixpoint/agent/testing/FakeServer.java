@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.fixpoint.agent.exec.JobJson;
+import dev.fixpoint.agent.exec.JobKeyFile;
 import dev.fixpoint.core.inventory.InstalledPackage;
 import dev.fixpoint.core.inventory.Inventory;
 import dev.fixpoint.core.inventory.InventoryHash;
+import dev.fixpoint.core.job.Job;
+import dev.fixpoint.core.job.SignedJob;
 import dev.fixpoint.core.platform.Ecosystem;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,10 +20,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,14 +38,18 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The server side of agent protocol v1, minimally, on a real HTTPS socket (the JDK's {@link
- * HttpsServer}): enrollment with one good token, check-ins that want the inventory when its hash is new,
- * inventory uploads whose hash is recomputed with core's {@link InventoryHash} (422 when it differs).
- * Tests script failures with {@link #script}: each scripted answer replaces the next response.
+ * HttpsServer}): enrollment with one good token (answering with its Ed25519 job key), check-ins that want
+ * the inventory when its hash is new and carry the queued jobs, inventory uploads whose hash is recomputed
+ * with core's {@link InventoryHash} (422 when it differs), and job results. Like the real server, it sends
+ * a queued job with every check-in until it has the job's result; a result for a job it never queued is
+ * 404. Tests script failures with {@link #script}: each scripted answer replaces the next response.
  */
 public final class FakeServer implements AutoCloseable {
 
     public static final String TOKEN = "fpe_good-token";
     public static final String CREDENTIAL = "fpa_s3cret";
+    public static final String AGENT_ID = "7d1c0f1e-0000-4000-8000-000000000001";
+    public static final String HOST_ID = "7d1c0f1e-0000-4000-8000-000000000002";
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -67,12 +79,26 @@ public final class FakeServer implements AutoCloseable {
     private final HttpsServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Deque<Answer> scripted = new ArrayDeque<>();
+    private final List<Map.Entry<String, Answer>> scriptedFor = new ArrayList<>();
     private final Set<String> knownHashes = ConcurrentHashMap.newKeySet();
     private volatile boolean revoked;
     private volatile int nextCheckinSeconds = 300;
+    private volatile boolean sendsJobKey = true;
+    private final KeyPair jobKey;
+    /** Queued jobs by id, as the JSON text each check-in answer carries, until their result comes. */
+    private final Map<String, String> pendingJobs = new LinkedHashMap<>();
+    /** Job ids the server ever queued, and the results it got. */
+    private final Set<String> knownJobs = ConcurrentHashMap.newKeySet();
+
+    private final Map<String, JsonNode> results = new ConcurrentHashMap<>();
 
     private FakeServer(HttpsServer server) {
         this.server = server;
+        try {
+            this.jobKey = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Starts on 127.0.0.1: {@code port} 0 for any free port, or a previous server's port to come back. */
@@ -111,6 +137,14 @@ public final class FakeServer implements AutoCloseable {
         return this;
     }
 
+    /** The next responses to requests whose path contains {@code pathPart}, in order. */
+    public synchronized FakeServer scriptFor(String pathPart, Answer... answers) {
+        for (Answer a : answers) {
+            scriptedFor.add(Map.entry(pathPart, a));
+        }
+        return this;
+    }
+
     /** From now on every agent request gets 401. */
     public void revoke() {
         revoked = true;
@@ -118,6 +152,45 @@ public final class FakeServer implements AutoCloseable {
 
     public void nextCheckinSeconds(int s) {
         nextCheckinSeconds = s;
+    }
+
+    /** The key the server signs jobs with; enrollment hands out its public half. */
+    public KeyPair jobKey() {
+        return jobKey;
+    }
+
+    /** Enrollment answers without a job key, as a server from before jobs did. */
+    public void withoutJobKey() {
+        sendsJobKey = false;
+    }
+
+    /** Signs {@code job} with the server's job key. */
+    public SignedJob sign(Job job) {
+        try {
+            return SignedJob.sign(job, jobKey.getPrivate());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Signs and queues jobs: every check-in answer carries them until their results come. */
+    public FakeServer queue(Job... jobs) {
+        for (Job j : jobs) {
+            queueJson(j.id(), new String(JobJson.toBytes(sign(j)), StandardCharsets.UTF_8));
+        }
+        return this;
+    }
+
+    /** Queues a job as this JSON text, which may be anything (tampered, malformed). */
+    public synchronized FakeServer queueJson(String id, String json) {
+        pendingJobs.put(id, json);
+        knownJobs.add(id);
+        return this;
+    }
+
+    /** The results received, by job id. */
+    public Map<String, JsonNode> results() {
+        return Map.copyOf(results);
     }
 
     /** Forgets the stored inventories, so that the next check-in wants one again. */
@@ -141,7 +214,16 @@ public final class FakeServer implements AutoCloseable {
             requests.add(req);
             Answer a;
             synchronized (this) {
-                a = scripted.poll();
+                a = null;
+                for (int i = 0; i < scriptedFor.size(); i++) {
+                    if (req.path().contains(scriptedFor.get(i).getKey())) {
+                        a = scriptedFor.remove(i).getValue();
+                        break;
+                    }
+                }
+                if (a == null) {
+                    a = scripted.poll();
+                }
             }
             if (a == null) {
                 a = answer(req);
@@ -168,18 +250,23 @@ public final class FakeServer implements AutoCloseable {
                 }
                 return Answer.of(
                         201,
-                        "{\"agentId\":\"7d1c0f1e-0000-4000-8000-000000000001\","
-                                + "\"hostId\":\"7d1c0f1e-0000-4000-8000-000000000002\","
-                                + "\"credential\":\"" + CREDENTIAL + "\",\"checkinSeconds\":300}");
+                        "{\"agentId\":\"" + AGENT_ID + "\",\"hostId\":\"" + HOST_ID + "\","
+                                + "\"credential\":\"" + CREDENTIAL + "\",\"checkinSeconds\":300"
+                                + (sendsJobKey ? ",\"jobKey\":\"" + JobKeyFile.format(jobKey.getPublic()) + "\"" : "")
+                                + "}");
             case "POST /api/v1/agent/checkin": {
                 if (revoked || !("Bearer " + CREDENTIAL).equals(req.authorization())) {
                     return problem(401, "credential revoked");
                 }
                 boolean wanted = !knownHashes.contains(in.path("inventoryHash").asText());
+                String jobs;
+                synchronized (this) {
+                    jobs = pendingJobs.isEmpty() ? "" : ",\"jobs\":[" + String.join(",", pendingJobs.values()) + "]";
+                }
                 return Answer.of(
                         200,
                         "{\"inventoryWanted\":" + wanted + ",\"nextCheckinSeconds\":" + nextCheckinSeconds
-                                + ",\"serverTime\":\"" + Instant.now() + "\"}");
+                                + ",\"serverTime\":\"" + Instant.now() + "\"" + jobs + "}");
             }
             case "PUT /api/v1/agent/inventory": {
                 if (revoked || !("Bearer " + CREDENTIAL).equals(req.authorization())) {
@@ -194,6 +281,20 @@ public final class FakeServer implements AutoCloseable {
                         200, "{\"packages\":" + in.path("packages").size() + ",\"changed\":0,\"openFindings\":0}");
             }
             default:
+                if (req.method().equals("POST") && req.path().matches("/api/v1/agent/jobs/[^/]+/result")) {
+                    if (revoked || !("Bearer " + CREDENTIAL).equals(req.authorization())) {
+                        return problem(401, "credential revoked");
+                    }
+                    String id = req.path().split("/")[5];
+                    if (!knownJobs.contains(id) || !id.equals(in.path("jobId").asText())) {
+                        return problem(404, "no job " + id + " for this host");
+                    }
+                    results.putIfAbsent(id, in);
+                    synchronized (this) {
+                        pendingJobs.remove(id);
+                    }
+                    return Answer.of(200, "{\"accepted\":true}");
+                }
                 return problem(404, "no such endpoint");
         }
     }

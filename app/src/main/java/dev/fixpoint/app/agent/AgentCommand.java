@@ -1,6 +1,7 @@
 package dev.fixpoint.app.agent;
 
 import dev.fixpoint.agent.run.Agent;
+import dev.fixpoint.agent.run.AgentConfig;
 import dev.fixpoint.agent.run.AgentState;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,8 +19,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "The endpoint agent: enroll this host with a Fixpoint server, then check in periodically.",
-            "It only reads: the package database, os-release, the kernel release, and the package manager's"
-                    + " read-only queries (apt-get -s upgrade, dnf check-update, apk version). See docs/agent.md."
+            "It reports the package database, os-release and the kernel release, and carries out the jobs the"
+                    + " server signed (install, roll back, reboot, refresh the inventory). See docs/agent.md."
         },
         subcommands = {AgentCommand.Enroll.class, AgentCommand.Run.class})
 public final class AgentCommand implements Runnable {
@@ -87,6 +88,14 @@ public final class AgentCommand implements Runnable {
                         + " optional, any case). The agent then trusts exactly that certificate.")
         String fingerprint;
 
+        @Option(
+                names = "--hostname",
+                paramLabel = "NAME",
+                description = "The host name to report at enrollment and in every check-in instead of the system's"
+                        + " (stored in agent.json), e.g. for several agents on one machine, each with its own"
+                        + " --state-dir.")
+        String hostname;
+
         @picocli.CommandLine.Mixin
         Common common = new Common();
 
@@ -95,7 +104,7 @@ public final class AgentCommand implements Runnable {
             return Agent.standard()
                     .withName("fixpoint agent enroll")
                     .enroll(
-                            new Agent.EnrollOptions(server, token, fingerprint, common.stateDir, common.root),
+                            new Agent.EnrollOptions(server, token, fingerprint, common.stateDir, common.root, hostname),
                             spec.commandLine().getOut(),
                             spec.commandLine().getErr());
         }
@@ -108,6 +117,8 @@ public final class AgentCommand implements Runnable {
                 "Check in every interval the server asks for (default 300 s, ±10 %% jitter) and send the full"
                         + " inventory only when the server does not have it. Reports that cannot be delivered wait"
                         + " in spool/ and go out oldest first; failures back off from 5 s to the interval.",
+                "Carry out the jobs the server signed with the key pinned at enrollment, one at a time, and report"
+                        + " their results.",
                 "Stops when the server refuses the agent's credential (401)."
             },
             exitCodeListHeading = EXIT_HEADING,
@@ -120,8 +131,19 @@ public final class AgentCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--once", description = "One check-in (and the inventory if the server wants it), then exit.")
+        @Option(
+                names = "--once",
+                description = "One check-in (and the inventory if the server wants it, and the jobs it sends), then"
+                        + " exit.")
         boolean once;
+
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description = "The agent's own configuration: health-check commands, apt options, the reboot command,"
+                        + " health-check timing (default: " + AgentConfig.DEFAULT_PATH + "; absent: defaults). It must"
+                        + " be writable by its owner only.")
+        Path config;
 
         @picocli.CommandLine.Mixin
         Common common = new Common();
@@ -131,7 +153,7 @@ public final class AgentCommand implements Runnable {
             return Agent.standard()
                     .withName("fixpoint agent run")
                     .run(
-                            new Agent.RunOptions(common.stateDir, common.root, once),
+                            new Agent.RunOptions(common.stateDir, common.root, once, config),
                             spec.commandLine().getOut(),
                             spec.commandLine().getErr());
         }

@@ -45,13 +45,33 @@ class AgentCommandTest {
                     "--state-dir",
                     state.toString(),
                     "--root",
-                    root.toString());
+                    root.toString(),
+                    "--hostname",
+                    "web-9");
             assertThat(enrolled).as(err.toString()).isZero();
+            assertThat(state.resolve("job-key.pub")).exists();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("agent.json"))))
                     .isEqualTo("rw-------");
 
-            int ran = fixpoint("agent", "run", "--once", "--state-dir", state.toString(), "--root", root.toString());
+            Path config = tmp.resolve("agent.conf");
+            Files.writeString(config, "health.settle-seconds = 5\n");
+            int ran = fixpoint(
+                    "agent",
+                    "run",
+                    "--once",
+                    "--config",
+                    config.toString(),
+                    "--state-dir",
+                    state.toString(),
+                    "--root",
+                    root.toString());
             assertThat(ran).as(err.toString()).isZero();
+            assertThat(server.requests("/checkin")
+                            .get(0)
+                            .json()
+                            .path("hostname")
+                            .asText())
+                    .isEqualTo("web-9");
             assertThat(server.requests())
                     .extracting(FakeServer.Request::path)
                     .containsExactly("/api/v1/agent/enroll", "/api/v1/agent/checkin", "/api/v1/agent/inventory");
@@ -88,10 +108,11 @@ class AgentCommandTest {
         assertThat(fixpoint("agent", "enroll", "--help")).isZero();
         assertThat(out.toString())
                 .contains("--server=URL", "--token=TOKEN", "--fingerprint=SHA256", "--state-dir=DIR", "--root=DIR")
+                .contains("--hostname=NAME")
                 .contains("/var/lib/fixpoint-agent")
                 .contains("Exit codes:");
         assertThat(fixpoint("agent", "run", "--help")).isZero();
-        assertThat(out.toString()).contains("--once", "spool/", "401");
+        assertThat(out.toString()).contains("--once", "spool/", "401", "--config=FILE", "/etc/fixpoint/agent.conf");
         assertThat(fixpoint("--help")).isZero();
         assertThat(out.toString()).contains("agent");
     }
