@@ -3,6 +3,8 @@ package dev.fixpoint.agent.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fixpoint.agent.exec.JobRejectedException.Reason;
+import dev.fixpoint.core.job.HealthCheck;
+import dev.fixpoint.core.job.HealthResult;
 import dev.fixpoint.core.job.Job;
 import dev.fixpoint.core.job.JobResult;
 import dev.fixpoint.core.job.JobResult.Status;
@@ -18,11 +20,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -190,6 +194,72 @@ class AptExecutorRealTest {
 
         // nothing else on the machine changed
         assertThat(otherPackages()).isEqualTo(others);
+    }
+
+    /**
+     * 1.1 "breaks the service": the allow-listed health command (a script that passes only while
+     * /usr/share/fixpoint-testpkg/VERSION says 1.0) fails after the upgrade, so the INSTALL is UNHEALTHY
+     * with 1.1 installed; the ROLLBACK returns to exactly 1.0 and the same check passes.
+     */
+    @Test
+    void anUnhealthyInstallIsRolledBackToExactlyThePreviousVersion() throws Exception {
+        if (!installedVersion().equals("1.0")) {
+            run(apt(
+                    "install",
+                    "-y",
+                    "-q",
+                    "--no-install-recommends",
+                    "--no-remove",
+                    "--allow-downgrades",
+                    PKG + "=1.0"));
+        }
+        Path check = tmp.resolve("service-check");
+        Files.writeString(
+                check,
+                "#!/bin/sh\ngrep -qx 1.0 /usr/share/" + PKG + "/VERSION || { echo \"service"
+                        + " answers $(cat /usr/share/" + PKG + "/VERSION)\"; exit 1; }\n");
+        Files.setPosixFilePermissions(check, PosixFilePermissions.fromString("rwx------"));
+        HealthChecker health = new HealthChecker(HealthChecker.Config.defaults()
+                .withCommands(Map.of("service", List.of(check.toString())))
+                .withSettle(Duration.ofSeconds(1), Duration.ofMillis(250))
+                .withTimeout(Duration.ofSeconds(10)));
+        List<HealthCheck> checks = List.of(new HealthCheck(HealthCheck.Kind.COMMAND, "service"));
+        TestJobs keys = new TestJobs();
+        Path state = tmp.resolve("agent-state-health");
+        JobVerifier verifier =
+                new JobVerifier(keys.server.getPublic(), TestJobs.HOST, PackageFamily.DPKG, SeenJobs.open(state, 100));
+        PackageExecutor apt = new AptExecutor(AptExecutor.Config.defaults().withAptOptions(aptOptions));
+        Instant now = Instant.now();
+        String others = otherPackages();
+
+        VerifiedJob install = verifier.verify(keys.sign(
+                withChecks(TestJobs.job(JobType.INSTALL, now, new PackageTarget(PKG, "1.1", "all")), checks)));
+        JobResult r = health.afterPackages(install, apt.execute(install));
+        assertThat(r.status()).as(r.detail() + "\n" + r.output()).isEqualTo(Status.UNHEALTHY);
+        assertThat(r.after()).containsExactly(new PackageState(PKG, "all", "1.1", "installed"));
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.health()).hasSize(1);
+        HealthResult failed = r.health().get(0);
+        assertThat(failed.ok()).isFalse();
+        assertThat(failed.detail()).startsWith("exit 1: service answers 1.1 (still failing after ");
+        assertThat(r.detail()).contains("health check failed: COMMAND service");
+        assertThat(installedVersion()).isEqualTo("1.1");
+
+        VerifiedJob rollback = verifier.verify(keys.sign(
+                withChecks(TestJobs.job(JobType.ROLLBACK, now, new PackageTarget(PKG, "1.0", "all")), checks)));
+        JobResult back = health.afterPackages(rollback, apt.execute(rollback));
+        assertThat(back.status()).as(back.detail() + "\n" + back.output()).isEqualTo(Status.SUCCEEDED);
+        assertThat(back.before()).containsExactly(new PackageState(PKG, "all", "1.1", "installed"));
+        assertThat(back.after()).containsExactly(new PackageState(PKG, "all", "1.0", "installed"));
+        assertThat(back.health()).containsExactly(new HealthResult(checks.get(0), true, "exit 0"));
+        assertThat(installedVersion()).isEqualTo("1.0");
+        assertThat(Files.readString(Path.of("/usr/share/" + PKG + "/VERSION")).strip())
+                .isEqualTo("1.0");
+        assertThat(otherPackages()).isEqualTo(others);
+    }
+
+    private static Job withChecks(Job j, List<HealthCheck> checks) {
+        return new Job(j.id(), j.hostId(), j.type(), j.packages(), j.notBefore(), j.expires(), j.nonce(), checks);
     }
 
     /** Every other package with its state and version, as dpkg lists them. */
