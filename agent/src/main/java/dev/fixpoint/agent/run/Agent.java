@@ -272,7 +272,12 @@ public final class Agent {
                 new HealthChecker(config.healthChecks()),
                 config.rebootCommand(),
                 REBOOT_TIMEOUT,
-                JobVerifier.DEFAULT_SKEW);
+                JobVerifier.DEFAULT_SKEW,
+                live || !config.rebootCommand().equals(AgentConfig.DEFAULT_REBOOT)
+                        ? null
+                        : "this agent reports on " + o.root() + ", not on the system it runs on, and its"
+                                + " configuration names no reboot command of its own (reboot.command); the default"
+                                + " would reboot the machine the agent runs on");
         JobRunner jobs = new JobRunner(settings, spool, out, timing.wall(), reporter::bootId);
         AgentLoop loop = new AgentLoop(client, spool, reporter, timing, out, interval, jobs);
         try {

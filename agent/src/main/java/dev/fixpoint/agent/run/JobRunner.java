@@ -65,6 +65,8 @@ final class JobRunner {
      * @param rebootCommand what a REBOOT job runs (the agent's configuration)
      * @param rebootTimeout how long the reboot command may take
      * @param skew the clock skew the verifier allows
+     * @param noReboot why this agent runs no reboot command (a REBOOT job is then NOT_STARTED with this
+     *     reason), or null when it does
      */
     record Settings(
             PublicKey jobKey,
@@ -74,7 +76,8 @@ final class JobRunner {
             HealthChecker health,
             List<String> rebootCommand,
             Duration rebootTimeout,
-            Duration skew) {
+            Duration skew,
+            String noReboot) {
         Settings {
             Objects.requireNonNull(hostId, "hostId");
             Objects.requireNonNull(seen, "seen");
@@ -234,6 +237,10 @@ final class JobRunner {
     private boolean reboot(VerifiedJob job, Loop loop) throws IOException, InterruptedException {
         Job j = job.job();
         long start = System.nanoTime();
+        if (settings.noReboot() != null) {
+            finish(notStarted(j, settings.noReboot(), start));
+            return false;
+        }
         String command = String.join(" ", settings.rebootCommand());
         finish(result(j, Status.SUCCEEDED, "reboot requested: " + command, start));
         loop.deliverNow(); // the result goes out before the host goes down (or waits in the spool)

@@ -241,7 +241,8 @@ class AgentLoopTest {
                 new HealthChecker(health),
                 List.of("/bin/true"),
                 Duration.ofSeconds(10),
-                JobVerifier.DEFAULT_SKEW);
+                JobVerifier.DEFAULT_SKEW,
+                null);
     }
 
     private static HealthChecker.Config quickHealth() {
@@ -494,7 +495,8 @@ class AgentLoopTest {
                 s.health(),
                 List.of(reboot.toString()),
                 s.rebootTimeout(),
-                s.skew());
+                s.skew(),
+                null);
 
         jobLoop(new FakeTime(1), withReboot).once();
 
@@ -536,7 +538,15 @@ class AgentLoopTest {
         server.queue(second);
         JobRunner.Settings s = settings(apt(), quickHealth());
         JobRunner.Settings noKey = new JobRunner.Settings(
-                null, s.hostId(), s.seen(), s.executors(), s.health(), s.rebootCommand(), s.rebootTimeout(), s.skew());
+                null,
+                s.hostId(),
+                s.seen(),
+                s.executors(),
+                s.health(),
+                s.rebootCommand(),
+                s.rebootTimeout(),
+                s.skew(),
+                null);
         jobLoop(new FakeTime(1), noKey).once();
         assertThat(server.results().get(second.id()).path("status").asText()).isEqualTo("REJECTED");
         assertThat(server.results().get(second.id()).path("detail").asText())

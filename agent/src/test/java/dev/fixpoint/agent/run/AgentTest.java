@@ -197,6 +197,21 @@ class AgentTest {
     }
 
     @Test
+    void againstAnotherRootTheDefaultRebootCommandNeverRuns() throws Exception {
+        assertThat(enroll(FakeServer.TOKEN, cert.sha256())).isZero();
+        Path config = tmp.resolve("agent.conf");
+        Files.writeString(config, "health.settle-seconds = 0\n"); // no reboot.command of its own
+        Job reboot = job(JobType.REBOOT, Instant.now());
+        server.queue(reboot);
+        assertThat(once(config)).as(err.toString()).isZero();
+        JsonNode r = server.results().get(reboot.id());
+        assertThat(r.path("status").asText()).isEqualTo("NOT_STARTED");
+        assertThat(r.path("detail").asText())
+                .contains("this agent reports on " + root + ", not on the system it runs on")
+                .contains("the default would reboot the machine the agent runs on");
+    }
+
+    @Test
     void aBadConfigurationFileIsExitTwoNamingFileAndLine() throws Exception {
         assertThat(enroll(FakeServer.TOKEN, cert.sha256())).isZero();
         Path config = tmp.resolve("agent.conf");
