@@ -536,4 +536,48 @@ class DeploymentApiTest {
             assertThat(d.get("state").asText()).isEqualTo("cancelled");
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite"})
+    void anApprovalPolicyApprovesWhatItCoversAndNothingElse(String kind) throws Exception {
+        try (TestServer s = TestServer.start(kind, tmp, Map.of("deployments.tick.seconds", "1"))) {
+            String admin = s.adminToken();
+            String canary = group(s, admin, "canary");
+            Agent a1 = enroll(s, admin, "alma-1", canary);
+            enroll(s, admin, "alma-2", null);
+            TestServer.Response p = s.call(
+                    "POST",
+                    "/api/v1/approval-policies",
+                    admin,
+                    Map.of("name", "canary fixes", "rule", Map.of("groups", List.of(canary), "maxHosts", 5)));
+            assertThat(p.status()).as(p.body()).isEqualTo(201);
+            assertThat(s.call(
+                                    "POST",
+                                    "/api/v1/approval-policies",
+                                    admin,
+                                    Map.of("name", "everything", "rule", Map.of()))
+                            .status())
+                    .as("a rule without conditions")
+                    .isEqualTo(422);
+
+            Map<String, Object> onlyCanary = new LinkedHashMap<>();
+            onlyCanary.put("where", Map.of("groups", List.of(canary)));
+            onlyCanary.put("rings", List.of(Map.of("name", "all")));
+            JsonNode d = s.call("POST", "/api/v1/deployments", admin, spec("canary only", canary, onlyCanary))
+                    .json();
+            assertThat(d.get("state").asText()).isEqualTo("running");
+            assertThat(d.get("approvedBy").asText()).isEqualTo("policy:canary fixes");
+            await("the job", () -> !jobsFor(s, a1).isEmpty());
+
+            JsonNode all = s.call("POST", "/api/v1/deployments", admin, spec("everyone", canary, Map.of()))
+                    .json();
+            assertThat(all.get("state").asText())
+                    .as("alma-2 is outside the policy's groups")
+                    .isEqualTo("pending_approval");
+            assertThat(s.server.audit().records().stream()
+                            .filter(r -> r.action().equals("deployment.approved"))
+                            .map(r -> r.actor()))
+                    .containsExactly("policy:canary fixes");
+        }
+    }
 }
