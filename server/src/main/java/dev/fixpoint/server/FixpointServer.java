@@ -149,6 +149,8 @@ public final class FixpointServer implements AutoCloseable {
         new HostResource(hosts, json).register(api);
         new FindingResource(findings).register(api);
         new DeploymentResource(deployments, engine, windows, approvalPolicies, json).register(api);
+        // An approval, resume or rollback is acted on at once, not at the next tick.
+        deployments.onChange(() -> background.execute(engine::tick));
         feedResource.register(api);
         new AuditResource(audit, auditKey.getPublic(), json, clock).register(api);
         api.get(

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -50,6 +51,11 @@ public final class DeploymentEngine {
     static final Duration IMMEDIATE_VALIDITY = Duration.ofHours(1);
 
     static final int MAX_ATTEMPTS = 3;
+
+    /** Jobs created per transaction. */
+    static final int CHUNK = 250;
+
+    static final int MAX_CHUNKS_PER_TICK = 400;
 
     private static final TypeReference<List<PackageTarget>> TARGETS = new TypeReference<>() {};
     private static final TypeReference<List<DeploymentSpec.Check>> CHECKS = new TypeReference<>() {};
@@ -90,7 +96,13 @@ public final class DeploymentEngine {
                 .list());
         for (String id : ids) {
             try {
-                jdbi.useTransaction(h -> advance(h, id, clock.instant()));
+                // Short transactions: a chunk of jobs becomes visible (and the hosts' rows free) at each
+                // commit, so agents checking in meanwhile neither wait long nor miss the first jobs.
+                for (int i = 0; i < MAX_CHUNKS_PER_TICK; i++) {
+                    if (!jdbi.inTransaction(h -> advance(h, id, clock.instant()))) {
+                        break;
+                    }
+                }
             } catch (RuntimeException e) {
                 LOG.warn("deployment {}: cannot advance: {}", id, e.toString());
             }
@@ -195,14 +207,16 @@ public final class DeploymentEngine {
 
     // ---- one deployment
 
-    void advance(Handle h, String id, Instant now) {
+    /** One step of one deployment; true when it created a full chunk of jobs and may create more at once. */
+    boolean advance(Handle h, String id, Instant now) {
         D d = load(h, id);
+        boolean more = false;
         expireJobs(h, d, now);
         settleVerifying(h, d, now);
         settleRebooting(h, d, now);
         switch (d.state()) {
             case States.RUNNING:
-                runRing(h, d, now);
+                more = runRing(h, d, now);
                 dispatchReboots(h, d, now);
                 break;
             case States.ROLLING_BACK:
@@ -229,6 +243,7 @@ public final class DeploymentEngine {
             default:
                 break;
         }
+        return more;
     }
 
     /** Jobs nobody took before their start deadline go back; delivered jobs without a result fail. */
@@ -347,7 +362,7 @@ public final class DeploymentEngine {
 
     // ---- rings
 
-    private void runRing(Handle h, D d, Instant now) {
+    private boolean runRing(Handle h, D d, Instant now) {
         R ring = ring(h, d.id(), d.currentRing());
         if (ring.state().equals(States.RING_WAITING)) {
             h.createUpdate("UPDATE deployment_ring SET state = 'running', started_micros = :t WHERE deployment_id = :d"
@@ -384,13 +399,12 @@ public final class DeploymentEngine {
                             + (ring.maxFailureRatio() < 1 ? ", ratio " + ring.maxFailureRatio() : "")
                             + " allowed)",
                     now);
-            return;
+            return false;
         }
         long open =
                 States.OPEN.stream().mapToLong(s -> counts.getOrDefault(s, 0L)).sum();
         if (open > 0) {
-            dispatchInstalls(h, d, ring, counts, now);
-            return;
+            return dispatchInstalls(h, d, ring, counts, now) == CHUNK;
         }
         long ok = counts.getOrDefault(States.T_SUCCEEDED, 0L);
         double ratio = size == 0 ? 1.0 : (double) ok / size;
@@ -402,7 +416,7 @@ public final class DeploymentEngine {
                     "ring " + ring.name() + ": " + ok + " of " + size + " hosts succeeded, below the minimum"
                             + " success ratio " + ring.minSuccess(),
                     now);
-            return;
+            return false;
         }
         if (ring.passed() == null) {
             h.createUpdate("UPDATE deployment_ring SET state = 'baking', passed_micros = :t WHERE deployment_id = :d"
@@ -426,10 +440,10 @@ public final class DeploymentEngine {
                             "bakeMinutes",
                             Long.toString(ring.bake().toMinutes())));
             if (!ring.bake().isZero()) {
-                return;
+                return false;
             }
         } else if (now.isBefore(ring.passed().plus(ring.bake()))) {
-            return; // baking
+            return false; // baking
         }
         h.createUpdate("UPDATE deployment_ring SET state = 'passed', finished_micros = :t WHERE deployment_id = :d"
                         + " AND ring_index = :i")
@@ -439,7 +453,7 @@ public final class DeploymentEngine {
                 .execute();
         if (ring.index() + 1 >= d.rings()) {
             finish(h, d, States.COMPLETED, "every ring passed", now);
-            return;
+            return false;
         }
         h.createUpdate("UPDATE deployment SET current_ring = :r, updated_micros = :t WHERE id = :id")
                 .bind("r", ring.index() + 1)
@@ -453,7 +467,7 @@ public final class DeploymentEngine {
                 "deployment.ring_promoted",
                 "deployment:" + d.id(),
                 Map.of("from", ring.name(), "to", next.name()));
-        // the next ring starts at the next tick
+        return true; // the next ring starts in the next transaction
     }
 
     private void halt(Handle h, D d, R ring, String reason, Instant now) {
@@ -525,42 +539,48 @@ public final class DeploymentEngine {
 
     // ---- dispatch
 
-    private void dispatchInstalls(Handle h, D d, R ring, Map<String, Long> counts, Instant now) {
+    /** Creates up to {@link #CHUNK} install jobs; returns how many. */
+    private int dispatchInstalls(Handle h, D d, R ring, Map<String, Long> counts, Instant now) {
         long inFlight = States.OPEN.stream()
                 .filter(s -> !s.equals(States.T_PENDING))
                 .mapToLong(s -> counts.getOrDefault(s, 0L))
                 .sum();
-        long slots = ring.concurrency() - inFlight;
+        long slots = Math.min(CHUNK, ring.concurrency() - inFlight);
         if (slots <= 0 || counts.getOrDefault(States.T_PENDING, 0L) == 0) {
-            return;
+            return 0;
         }
         List<T> pending = targets(h, d.id(), " AND ring_index = " + ring.index() + " AND state = 'pending'");
         Map<String, WindowPolicy> policies =
                 windows.policies(h, pending.stream().map(T::hostId).toList());
+        int created = 0;
         for (T t : pending) {
-            if (slots <= 0) {
+            if (created >= slots) {
                 break;
             }
             Instant deadline = startDeadline(d, policies.get(t.hostId()), now);
             if (deadline == null) {
-                if (!t.state().equals(States.T_PENDING) || t.attempts() == 0) {
-                    markWaiting(h, d, t, now);
-                }
+                markWaiting(h, d, t, now);
                 continue;
             }
-            List<PackageTarget> pkgs = read(t.packages());
-            String job = jobs.create(h, t.hostId(), d.id(), JobType.INSTALL, pkgs, d.checks(), now, deadline);
-            h.createUpdate("UPDATE deployment_target SET state = 'installing', job_id = :j, attempts = attempts + 1,"
-                            + " detail = :detail, updated_micros = :t WHERE deployment_id = :d AND host_id = :h")
+            String job = UUID.randomUUID().toString();
+            // Claim the host first: only the transaction that moves it out of pending creates its job.
+            int claimed = h.createUpdate("UPDATE deployment_target SET state = 'installing', job_id = :j,"
+                            + " attempts = attempts + 1, detail = :detail, updated_micros = :t"
+                            + " WHERE deployment_id = :d AND host_id = :h AND state = 'pending'")
                     .bind("j", job)
                     .bind("detail", "install job " + job + " waiting for the agent (start by " + deadline + ")")
                     .bind("t", Micros.of(now))
                     .bind("d", d.id())
                     .bind("h", t.hostId())
                     .execute();
+            if (claimed == 0) {
+                continue;
+            }
+            jobs.create(h, job, t.hostId(), d.id(), JobType.INSTALL, read(t.packages()), d.checks(), now, deadline);
             metrics.jobsDispatched.labelValues("INSTALL").inc();
-            slots--;
+            created++;
         }
+        return created;
     }
 
     private void markWaiting(Handle h, D d, T t, Instant now) {
@@ -640,10 +660,10 @@ public final class DeploymentEngine {
                     .bind("h", t.hostId())
                     .mapTo(String.class)
                     .one();
-            String job = jobs.create(h, t.hostId(), d.id(), JobType.REBOOT, List.of(), List.of(), now, deadline);
-            h.createUpdate(
-                            "UPDATE deployment_target SET state = 'rebooting', job_id = :j, boot_id = :b, detail = :detail,"
-                                    + " updated_micros = :t WHERE deployment_id = :d AND host_id = :h")
+            String job = UUID.randomUUID().toString();
+            int claimed = h.createUpdate("UPDATE deployment_target SET state = 'rebooting', job_id = :j, boot_id = :b,"
+                            + " detail = :detail, updated_micros = :t WHERE deployment_id = :d AND host_id = :h"
+                            + " AND state = 'reboot_pending'")
                     .bind("j", job)
                     .bind("b", boot)
                     .bind("detail", "reboot job " + job + " waiting for the agent")
@@ -651,6 +671,10 @@ public final class DeploymentEngine {
                     .bind("d", d.id())
                     .bind("h", t.hostId())
                     .execute();
+            if (claimed == 0) {
+                continue;
+            }
+            jobs.create(h, job, t.hostId(), d.id(), JobType.REBOOT, List.of(), List.of(), now, deadline);
             rebooting.merge(t.ring(), 1L, Long::sum);
             metrics.jobsDispatched.labelValues("REBOOT").inc();
         }
@@ -686,10 +710,10 @@ public final class DeploymentEngine {
                         now);
                 continue;
             }
-            String job = jobs.create(
-                    h, t.hostId(), d.id(), JobType.ROLLBACK, restore, d.checks(), now, now.plus(IMMEDIATE_VALIDITY));
-            h.createUpdate("UPDATE deployment_target SET state = 'rolling_back', job_id = :j, detail = :detail,"
-                            + " updated_micros = :t WHERE deployment_id = :d AND host_id = :h")
+            String job = UUID.randomUUID().toString();
+            int claimed = h.createUpdate("UPDATE deployment_target SET state = 'rolling_back', job_id = :j,"
+                            + " attempts = attempts + 1, detail = :detail, updated_micros = :t"
+                            + " WHERE deployment_id = :d AND host_id = :h AND state = 'rollback_pending'")
                     .bind("j", job)
                     .bind(
                             "detail",
@@ -699,6 +723,19 @@ public final class DeploymentEngine {
                     .bind("d", d.id())
                     .bind("h", t.hostId())
                     .execute();
+            if (claimed == 0) {
+                continue;
+            }
+            jobs.create(
+                    h,
+                    job,
+                    t.hostId(),
+                    d.id(),
+                    JobType.ROLLBACK,
+                    restore,
+                    d.checks(),
+                    now,
+                    now.plus(IMMEDIATE_VALIDITY));
             metrics.jobsDispatched.labelValues("ROLLBACK").inc();
         }
     }

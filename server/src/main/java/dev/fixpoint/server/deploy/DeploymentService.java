@@ -834,16 +834,20 @@ public final class DeploymentService {
 
     public ListQuery.Page<JobService.StoredJob> jobs(String deploymentId, ListQuery q) {
         return jdbi.withHandle(h -> {
-            view(h, deploymentId);
-            List<JobService.StoredJob> all = h.createQuery(
-                            "SELECT * FROM job WHERE deployment_id = :d ORDER BY created_micros, id")
+            state(h, deploymentId);
+            long total = h.createQuery("SELECT COUNT(*) FROM job WHERE deployment_id = :d")
                     .bind("d", deploymentId)
+                    .mapTo(Long.class)
+                    .one();
+            List<JobService.StoredJob> items = h.createQuery("SELECT * FROM job WHERE deployment_id = :d"
+                            + q.orderBy(Map.of("created", "created_micros", "state", "state"), "id")
+                            + " LIMIT :limit OFFSET :offset")
+                    .bind("d", deploymentId)
+                    .bind("limit", q.limit())
+                    .bind("offset", q.offset())
                     .map((rs, c) -> jobs.read(rs))
                     .list();
-            Map<String, Comparator<JobService.StoredJob>> sort = new LinkedHashMap<>();
-            sort.put("created", Comparator.comparing(JobService.StoredJob::created));
-            sort.put("state", Comparator.comparing(JobService.StoredJob::state));
-            return q.page(all, sort);
+            return new ListQuery.Page<>(items, total, q.offset(), q.limit());
         });
     }
 

@@ -11,14 +11,12 @@ import dev.fixpoint.core.job.JobType;
 import dev.fixpoint.core.job.PackageTarget;
 import dev.fixpoint.core.job.SignedJob;
 import dev.fixpoint.server.platform.Micros;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -69,11 +67,12 @@ public final class JobService {
             Instant finished) {}
 
     /**
-     * Signs and stores a job for {@code hostId}, valid from {@code notBefore} until {@code expires}
+     * Signs and stores job {@code id} (a new UUID) for {@code hostId}, valid from {@code notBefore} until {@code expires}
      * (both cut to whole seconds), and flags the host so its next check-in fetches it.
      */
     public String create(
             Handle h,
+            String id,
             String hostId,
             String deploymentId,
             JobType type,
@@ -81,7 +80,6 @@ public final class JobService {
             List<HealthCheck> checks,
             Instant notBefore,
             Instant expires) {
-        String id = UUID.randomUUID().toString();
         byte[] n = new byte[18];
         random.nextBytes(n);
         Job job = new Job(
@@ -93,12 +91,7 @@ public final class JobService {
                 expires.truncatedTo(ChronoUnit.SECONDS),
                 Base64.getUrlEncoder().withoutPadding().encodeToString(n),
                 type.hasPackages() ? checks : List.of());
-        SignedJob signed;
-        try {
-            signed = SignedJob.sign(job, keys.pair().getPrivate());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign job: " + e, e);
-        }
+        SignedJob signed = keys.sign(job);
         String payload;
         try {
             payload = json.writeValueAsString(wire(signed));
