@@ -1,6 +1,9 @@
 package dev.fixpoint.app;
 
 import dev.fixpoint.app.feeds.FeedsCommand;
+import dev.fixpoint.app.remote.ApprovalPoliciesCommand;
+import dev.fixpoint.app.remote.DeploymentsCommand;
+import dev.fixpoint.app.remote.WindowsCommand;
 import dev.fixpoint.app.scan.ScanCommand;
 import dev.fixpoint.app.version.VersionCommand;
 import java.io.InputStream;
@@ -28,6 +31,9 @@ import picocli.CommandLine.Command;
             FeedsCommand.class,
             dev.fixpoint.app.server.ServerCommand.class,
             dev.fixpoint.app.audit.AuditCommand.class,
+            DeploymentsCommand.class,
+            WindowsCommand.class,
+            ApprovalPoliciesCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })
