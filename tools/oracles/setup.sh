@@ -1,5 +1,6 @@
 #!/bin/bash
-# Installs and builds what the oracles need (Debian 12, run as root).
+# Installs and builds what the oracles need (Debian 12, run as root), and the real package
+# managers the agent's executor tests drive in temporary roots (rpm, dnf, createrepo-c).
 # Everything built lands in oracles/build/ and oracles/node_modules/ (not to be committed).
 # The apk oracle is not built here: see README.md.
 set -euo pipefail
@@ -11,7 +12,7 @@ if [ "${SKIP_APT:-0}" != 1 ]; then
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
     gcc g++ libc6-dev pkg-config libdpkg-dev python3-apt python3-rpm rpm \
-    librpm-dev libapt-pkg-dev python3-packaging \
+    librpm-dev libapt-pkg-dev python3-packaging dnf createrepo-c \
     golang-go golang-golang-x-mod-dev
 fi
 # node + npm, a JDK (javac) and mvn are expected to be there already (the

@@ -11,6 +11,13 @@ import dev.fixpoint.server.auth.AuthFilter;
 import dev.fixpoint.server.auth.AuthResource;
 import dev.fixpoint.server.auth.AuthService;
 import dev.fixpoint.server.demo.DemoFleet;
+import dev.fixpoint.server.deploy.ApprovalPolicies;
+import dev.fixpoint.server.deploy.DeploymentEngine;
+import dev.fixpoint.server.deploy.DeploymentResource;
+import dev.fixpoint.server.deploy.DeploymentService;
+import dev.fixpoint.server.deploy.JobKeys;
+import dev.fixpoint.server.deploy.JobService;
+import dev.fixpoint.server.deploy.WindowService;
 import dev.fixpoint.server.feed.FeedResource;
 import dev.fixpoint.server.feed.FeedService;
 import dev.fixpoint.server.feed.Snapshot;
@@ -80,6 +87,7 @@ public final class FixpointServer implements AutoCloseable {
     private final Database db;
     private final Javalin app;
     private final Scheduler scheduler;
+    private final DeploymentEngine engine;
     private final ExecutorService background;
     private final FeedService feeds;
     private final AuditLog audit;
@@ -116,8 +124,15 @@ public final class FixpointServer implements AutoCloseable {
                 clock);
         HostService hosts = new HostService(db.jdbi(), audit, clock, json);
         FindingService findings = new FindingService(db.jdbi(), feeds, hosts, json);
+        JobService jobs =
+                new JobService(db.jdbi(), JobKeys.loadOrCreate(config.dataDir().resolve("keys")), json);
         AgentService agents =
-                new AgentService(db.jdbi(), audit, auth, inventory, feeds, metrics, clock, config.checkin());
+                new AgentService(db.jdbi(), audit, auth, inventory, feeds, metrics, clock, config.checkin(), jobs);
+        WindowService windows = new WindowService(db.jdbi(), audit, hosts, clock);
+        ApprovalPolicies approvalPolicies = new ApprovalPolicies(db.jdbi(), json, audit, hosts, clock);
+        DeploymentService deployments =
+                new DeploymentService(db.jdbi(), audit, hosts, findings, feeds, jobs, approvalPolicies, json, clock);
+        this.engine = new DeploymentEngine(db.jdbi(), audit, jobs, windows, json, clock, metrics);
         this.background = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "fixpoint-background");
             t.setDaemon(true);
@@ -133,6 +148,9 @@ public final class FixpointServer implements AutoCloseable {
         new AgentResource(agents, json).register(api);
         new HostResource(hosts, json).register(api);
         new FindingResource(findings).register(api);
+        new DeploymentResource(deployments, engine, windows, approvalPolicies, json).register(api);
+        // An approval, resume or rollback is acted on at once, not at the next tick.
+        deployments.onChange(() -> background.execute(engine::tick));
         feedResource.register(api);
         new AuditResource(audit, auditKey.getPublic(), json, clock).register(api);
         api.get(
@@ -301,6 +319,12 @@ public final class FixpointServer implements AutoCloseable {
                 }
             });
         }
+        scheduler.every(
+                "deployments.advance",
+                config.deploymentTick(),
+                config.deploymentTick(),
+                Duration.ofMinutes(10),
+                engine::tick);
         scheduler.every(
                 "audit.checkpoint",
                 config.auditCheckpointInterval(),

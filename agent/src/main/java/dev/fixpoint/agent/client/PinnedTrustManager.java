@@ -16,12 +16,14 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * host would be refused despite a matching pin. Doing the check here keeps the pin the only rule, for
  * this client only, without the process-wide {@code jdk.internal.httpclient.disableHostnameVerification}
  * property.
+ *
+ * <p>Public for the operator CLI ({@code fixpoint deployments …}), which pins the server the same way.
  */
-final class PinnedTrustManager extends X509ExtendedTrustManager {
+public final class PinnedTrustManager extends X509ExtendedTrustManager {
 
     private final Fingerprint pin;
 
-    PinnedTrustManager(Fingerprint pin) {
+    public PinnedTrustManager(Fingerprint pin) {
         this.pin = pin;
     }
 
@@ -50,7 +52,7 @@ final class PinnedTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("the agent does not accept client connections");
+        throw new CertificateException("a pinned client does not accept client connections");
     }
 
     @Override
@@ -71,7 +73,7 @@ final class PinnedTrustManager extends X509ExtendedTrustManager {
     }
 
     /** The server's certificate is not the pinned one. */
-    static final class PinMismatchException extends CertificateException {
+    public static final class PinMismatchException extends CertificateException {
         private static final long serialVersionUID = 1L;
 
         PinMismatchException(Fingerprint seen, Fingerprint pin) {

@@ -61,6 +61,7 @@ class PackageManagerArgvTest {
                         "-y",
                         "-q",
                         "--setopt=install_weak_deps=False",
+                        "--setopt=exit_on_lock=True",
                         "install",
                         "--",
                         "openssl-libs-1:3.0.7-27.el9.x86_64",
@@ -71,6 +72,7 @@ class PackageManagerArgvTest {
                         "-y",
                         "-q",
                         "--setopt=install_weak_deps=False",
+                        "--setopt=exit_on_lock=True",
                         "downgrade",
                         "--",
                         "openssl-libs-1:3.0.7-27.el9.x86_64");
@@ -85,6 +87,66 @@ class PackageManagerArgvTest {
                         new PackageTarget("busybox", "1.36.1-r15", "x86_64"))))
                 .containsExactly(
                         "apk", "add", "--quiet", "--no-progress", "--", "openssl=3.1.4-r5", "busybox=1.36.1-r15");
+    }
+
+    @Test
+    void dnfAndApkTakeTheAgentsOwnOptionsBeforeTheCommandsEnd() throws Exception {
+        PackageTarget ssl = new PackageTarget("openssl-libs", "1:3.0.7-27.el9", "x86_64");
+        assertThat(PackageManagerArgv.dnf(
+                        "/usr/bin/dnf5",
+                        TestJobs.job(JobType.ROLLBACK, NOW, ssl),
+                        List.of("--installroot=/srv/root", "--setopt=reposdir=/etc/fixpoint/repos")))
+                .containsExactly(
+                        "/usr/bin/dnf5",
+                        "-y",
+                        "-q",
+                        "--setopt=install_weak_deps=False",
+                        "--setopt=exit_on_lock=True",
+                        "--installroot=/srv/root",
+                        "--setopt=reposdir=/etc/fixpoint/repos",
+                        "downgrade",
+                        "--",
+                        "openssl-libs-1:3.0.7-27.el9.x86_64");
+        assertThat(PackageManagerArgv.apk(
+                        "/sbin/apk",
+                        TestJobs.job(JobType.INSTALL, NOW, new PackageTarget("openssl", "3.1.4-r5", "x86_64")),
+                        List.of("--root=/srv/alpine", "--no-cache")))
+                .containsExactly(
+                        "/sbin/apk",
+                        "add",
+                        "--quiet",
+                        "--no-progress",
+                        "--root=/srv/alpine",
+                        "--no-cache",
+                        "--",
+                        "openssl=3.1.4-r5");
+    }
+
+    @Test
+    void extraDnfAndApkOptionsAreSingleLongOptionsAndNeverTheRoot() {
+        PackageManagerArgv.checkDnfOption("--setopt=reposdir=/tmp/x");
+        PackageManagerArgv.checkDnfOption("--nogpgcheck");
+        PackageManagerArgv.checkApkOption("--repositories-file=/etc/fixpoint/repositories");
+        for (String bad : List.of(
+                "-C",
+                "install",
+                "--",
+                "--setopt=a b",
+                "--setopt=a\nb",
+                "--Setopt=x",
+                "--installroot=/",
+                "--installroot",
+                "--x=é")) {
+            assertThatThrownBy(() -> PackageManagerArgv.checkDnfOption(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        PackageManagerArgv.checkApkOption("--installroot=/x"); // not apk's
+        for (String bad : List.of("-p", "--root=/", "--root", "add", "--x y")) {
+            assertThatThrownBy(() -> PackageManagerArgv.checkApkOption(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

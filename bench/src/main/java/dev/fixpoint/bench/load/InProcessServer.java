@@ -40,7 +40,9 @@ final class InProcessServer implements AutoCloseable {
         this.keep = keep;
     }
 
-    static InProcessServer start(String db, Path sharedData, boolean keep, PrintStream out) throws Exception {
+    /** Starts it; {@code extra} adds or overrides configuration keys (e.g. a short deployment tick). */
+    static InProcessServer start(String db, Path sharedData, boolean keep, Map<String, String> extra, PrintStream out)
+            throws Exception {
         Path data = Files.createTempDirectory("fixpoint-load-");
         Path feeds = data.resolve("feeds");
         Files.createDirectories(feeds);
@@ -60,6 +62,7 @@ final class InProcessServer implements AutoCloseable {
         o.put("admin.password", ADMIN_PASSWORD);
         o.put("feeds.snapshot", "false");
         o.put("feeds.sync.interval.minutes", "0");
+        o.putAll(extra);
         String pg = null;
         if (db.equals("postgresql")) {
             pg = "fixpoint_load_" + System.currentTimeMillis();

@@ -14,8 +14,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,12 +51,16 @@ import java.util.concurrent.locks.LockSupport;
  * two inventories that differ in {@code --churn} packages (so every upload is a changed inventory and
  * is diffed and judged); {@code both} — one after the other; {@code hold} — no load, only the held
  * fleet's database size and heap, and a full re-evaluation after every advisory changed (in-process).
+ * {@code deploy} — a deployment to every agent, approved while the fleet checks in, timed from the
+ * approval to the last job handed out and to completion ({@link DeployPhase}; {@code --tick S} is the
+ * in-process server's engine tick, default 1 s).
  * {@code --rate R} sends open-loop at R requests/s (latency counted from the intended send time, so a
  * stall is not hidden); {@code --rate 0} is closed-loop with {@code --concurrency} requests in flight.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.fixpoint.bench.load.LoadGenerator --db
  * postgresql --agents 2000 --mode both --duration 30 [--rate 0 --concurrency 32] [--packages 1000]
- * [--churn 20] [--warmup 5] [--http2] [--server URL --fingerprint HEX --admin-password P] [--data DIR]}
+ * [--churn 20] [--warmup 5] [--http2] [--server URL --fingerprint HEX --admin-password P] [--data DIR]};
+ * deploy: {@code --mode deploy [--tick 1] [--deploy-timeout 1800] [--poll-ms 100] [--deploy-package NAME]}
  */
 public final class LoadGenerator {
     private static final PrintStream OUT = System.out;
@@ -68,6 +77,10 @@ public final class LoadGenerator {
     private int maxInFlight = 256;
     private int packages = 1000;
     private int churn = 20;
+    private int tickSeconds = 1;
+    private int deployTimeout = 1800;
+    private int pollMillis = 100;
+    private String deployPackage;
     private String plan;
     private boolean http2;
     private boolean keep;
@@ -82,11 +95,16 @@ public final class LoadGenerator {
     private SimulatedFleet fleet;
     private Agent[] agents;
 
-    /** One simulated agent: its credential, and which of its two inventories the server holds. */
-    private static final class Agent {
+    /**
+     * One simulated agent: its credential, its host id and the job key pinned at enrollment, and which
+     * of its two inventories the server holds.
+     */
+    static final class Agent {
         final int index;
         final String hostname;
         String credential;
+        String hostId;
+        PublicKey jobKey;
         final String[] hash = new String[2];
         final String[] checkin = new String[2];
         volatile int current;
@@ -139,11 +157,18 @@ public final class LoadGenerator {
                 case "--fingerprint" -> fingerprint = args[++i];
                 case "--admin-password" -> adminPassword = args[++i];
                 case "--data" -> data = Path.of(args[++i]);
+                case "--tick" -> tickSeconds = Integer.parseInt(args[++i]);
+                case "--deploy-timeout" -> deployTimeout = Integer.parseInt(args[++i]);
+                case "--poll-ms" -> pollMillis = Integer.parseInt(args[++i]);
+                case "--deploy-package" -> deployPackage = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + a);
             }
         }
-        if (!List.of("checkin", "inventory", "both", "hold").contains(mode)) {
-            throw new IllegalArgumentException("--mode: checkin, inventory, both or hold");
+        if (!List.of("checkin", "inventory", "both", "hold", "deploy").contains(mode)) {
+            throw new IllegalArgumentException("--mode: checkin, inventory, both, hold or deploy");
+        }
+        if (mode.equals("deploy") && plan != null) {
+            throw new IllegalArgumentException("--mode deploy takes no --plan");
         }
         if (server != null && fingerprint == null && server.getScheme().equals("https")) {
             throw new IllegalArgumentException("--server needs --fingerprint (the certificate pin)");
@@ -159,7 +184,15 @@ public final class LoadGenerator {
                 System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
         if (server == null) {
-            local = InProcessServer.start(db, data, keep, OUT);
+            // deploy: a short engine tick, so a run measures the scheduler rather than the wait for its next pass
+            local = InProcessServer.start(
+                    db,
+                    data,
+                    keep,
+                    mode.equals("deploy")
+                            ? Map.of("deployments.tick.seconds", Integer.toString(tickSeconds))
+                            : Map.of(),
+                    OUT);
             base = URI.create(local.server.url().toString().replace("localhost", "127.0.0.1"));
             fingerprint = local.server.started().fingerprint();
             adminPassword = InProcessServer.ADMIN_PASSWORD;
@@ -216,6 +249,25 @@ public final class LoadGenerator {
         if (mode.equals("hold")) {
             hold();
         }
+        if (mode.equals("deploy")) {
+            new DeployPhase(
+                            http,
+                            base,
+                            admin,
+                            agents,
+                            fleet,
+                            this::call,
+                            new DeployPhase.Options(
+                                    db,
+                                    concurrency,
+                                    warmup,
+                                    deployTimeout,
+                                    pollMillis,
+                                    deployPackage,
+                                    local == null ? "the external server's" : tickSeconds + " s"),
+                            OUT)
+                    .run();
+        }
         Map<String, Double> m1 = metrics(admin);
         OUT.printf(Locale.ROOT, "server metrics over the run: %s%n", serverSide(m0, m1));
         if (local != null) {
@@ -255,9 +307,10 @@ public final class LoadGenerator {
         parallel(pool, a -> {
             String body = "{\"token\":\"" + enrollToken + "\",\"hostname\":\"" + a.hostname + "\",\"machineId\":\""
                     + a.machineId() + "\",\"agentVersion\":\"0.1.0-load\"}";
-            a.credential = call("POST", "/api/v1/agent/enroll", null, body, 201)
-                    .get("credential")
-                    .asText();
+            JsonNode e = call("POST", "/api/v1/agent/enroll", null, body, 201);
+            a.credential = e.get("credential").asText();
+            a.hostId = e.get("hostId").asText();
+            a.jobKey = jobKey(e.path("jobKey").asText(""));
         });
         double enroll = secs(t0);
         OUT.printf(
@@ -644,9 +697,30 @@ public final class LoadGenerator {
                 open);
     }
 
+    private static final Map<String, PublicKey> JOB_KEYS = new ConcurrentHashMap<>();
+
+    /**
+     * The job key of an enrollment answer ({@code ed25519 <base64 X.509>}), as the agent pins it; decoded
+     * once per distinct key (every agent of a server gets the same one), null when the answer has none.
+     */
+    static PublicKey jobKey(String line) {
+        if (!line.startsWith("ed25519 ")) {
+            return null;
+        }
+        return JOB_KEYS.computeIfAbsent(line, l -> {
+            try {
+                return KeyFactory.getInstance("Ed25519")
+                        .generatePublic(
+                                new X509EncodedKeySpec(Base64.getDecoder().decode(l.substring("ed25519 ".length()))));
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                throw new IllegalStateException("enrollment answer: job key \"" + l + "\" is not an Ed25519 key", e);
+            }
+        });
+    }
+
     // ---- HTTP helpers
 
-    private JsonNode call(String method, String path, String bearer, String body, int expect)
+    JsonNode call(String method, String path, String bearer, String body, int expect)
             throws IOException, InterruptedException {
         HttpRequest.Builder r = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(120));
         if (bearer != null) {
@@ -738,7 +812,7 @@ public final class LoadGenerator {
 
     // ---- CPU accounting: where the two cores went
 
-    private static final class CpuSample {
+    static final class CpuSample {
         final long wall = System.nanoTime();
         final long process;
         final Map<String, Long> byGroup = new TreeMap<>();
@@ -831,7 +905,7 @@ public final class LoadGenerator {
 
     // ---- misc
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    static java.util.concurrent.ThreadFactory daemon(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());
@@ -840,7 +914,7 @@ public final class LoadGenerator {
         };
     }
 
-    private static double secs(long t0) {
+    static double secs(long t0) {
         return (System.nanoTime() - t0) / 1e9;
     }
 

@@ -99,6 +99,66 @@ final class SimulatedFleet {
         return out;
     }
 
+    /** A package every simulated host has, and the exact version a deployment installs on all of them. */
+    record Upgrade(int index, String name, String arch, String version) {}
+
+    /**
+     * The deploy mode's package: {@code preferred} if the pool has it (else {@code openssl-libs}, else the
+     * first rpm-style {@code version-release}), and as the version its newest pool version with the
+     * release's first number bumped: newer than every host's (hosts are current or behind), valid for rpm.
+     */
+    Upgrade upgrade(String preferred) {
+        int chosen = -1;
+        for (String want : new String[] {preferred, "openssl-libs"}) {
+            for (int i = 0; want != null && chosen < 0 && i < pool.size(); i++) {
+                if (pool.get(i).name().equals(want) && bumpRelease(pool.get(i).version()) != null) {
+                    chosen = i;
+                }
+            }
+        }
+        for (int i = 0; chosen < 0 && i < pool.size(); i++) {
+            if (bumpRelease(pool.get(i).version()) != null) {
+                chosen = i;
+            }
+        }
+        if (chosen < 0) {
+            throw new IllegalStateException("no package with an rpm version-release in the pool");
+        }
+        if (preferred != null && !pool.get(chosen).name().equals(preferred)) {
+            throw new IllegalArgumentException("--deploy-package " + preferred + ": not among the hosts' " + pool.size()
+                    + " packages (or no rpm version-release)");
+        }
+        Pools.Pkg p = pool.get(chosen);
+        return new Upgrade(chosen, p.name(), p.arch(), bumpRelease(p.version()));
+    }
+
+    /** The version of pool package {@code index} on host {@code host} in its inventory {@code which}. */
+    String installedVersion(int host, int index, int which) {
+        return Versions.behind(pool.get(index).version(), Math.min(VARIANTS - 1, lag(host, index, which)));
+    }
+
+    /** {@code 1:3.0.7-24.el9} becomes {@code 1:3.0.7-25.el9}; null without a release holding a number. */
+    static String bumpRelease(String version) {
+        int dash = version.lastIndexOf('-');
+        if (dash <= 0) {
+            return null;
+        }
+        int start = dash + 1;
+        while (start < version.length() && !Character.isDigit(version.charAt(start))) {
+            start++;
+        }
+        int end = start;
+        while (end < version.length() && Character.isDigit(version.charAt(end))) {
+            end++;
+        }
+        if (start == end || end - start > 9) {
+            return null;
+        }
+        return version.substring(0, start)
+                + (Long.parseLong(version.substring(start, end)) + 1)
+                + version.substring(end);
+    }
+
     static String hash(List<InstalledPackage> packages) {
         return InventoryHash.of(new Inventory(ALMA, packages, "load generator"));
     }

@@ -14,7 +14,9 @@ public final class AgentMessages {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record EnrollRequest(String token, String hostname, String machineId, String agentVersion) {}
 
-    public record EnrollResponse(String agentId, String hostId, String credential, long checkinSeconds) {}
+    /** {@code jobKey}: the server's job-signing key as the agent pins it ({@code ed25519 <base64 SPKI>}). */
+    public record EnrollResponse(
+            String agentId, String hostId, String credential, long checkinSeconds, String jobKey) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Os(String id, String versionId, String prettyName, String ecosystem) {}
@@ -36,9 +38,15 @@ public final class AgentMessages {
             List<String> rebootReasons,
             String inventoryHash,
             Integer packageCount,
-            List<Pending> pendingUpdates) {}
+            List<Pending> pendingUpdates,
+            String bootId) {}
 
-    public record CheckinResponse(boolean inventoryWanted, long nextCheckinSeconds, Instant serverTime) {}
+    /** {@code jobs}: signed jobs in their wire form (docs/jobs.md), empty when there are none. */
+    public record CheckinResponse(
+            boolean inventoryWanted,
+            long nextCheckinSeconds,
+            Instant serverTime,
+            List<com.fasterxml.jackson.databind.JsonNode> jobs) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Package(String name, String version, String arch, String sourceName, String sourceVersion) {}

@@ -17,6 +17,7 @@ import dev.fixpoint.server.audit.AuditLog;
 import dev.fixpoint.server.auth.AuthService;
 import dev.fixpoint.server.auth.Principal;
 import dev.fixpoint.server.auth.Secrets;
+import dev.fixpoint.server.deploy.JobService;
 import dev.fixpoint.server.feed.FeedService;
 import dev.fixpoint.server.inventory.InventoryStore;
 import dev.fixpoint.server.platform.ApiException;
@@ -71,6 +72,7 @@ public final class AgentService {
     private final Metrics metrics;
     private final Clock clock;
     private final Duration checkin;
+    private final JobService jobs;
 
     public AgentService(
             Jdbi jdbi,
@@ -80,7 +82,8 @@ public final class AgentService {
             FeedService feeds,
             Metrics metrics,
             Clock clock,
-            Duration checkin) {
+            Duration checkin,
+            JobService jobs) {
         this.jdbi = jdbi;
         this.audit = audit;
         this.auth = auth;
@@ -89,6 +92,7 @@ public final class AgentService {
         this.metrics = metrics;
         this.clock = clock;
         this.checkin = checkin;
+        this.jobs = jobs;
     }
 
     // ---- enrollment tokens (admin)
@@ -269,7 +273,12 @@ public final class AgentService {
             details.put("reenrolled", Boolean.toString(existing.isPresent()));
             audit.append(h, "agent:" + agentId, "agent.enrolled", "host:" + hostname, details);
             auth.forgetAgents();
-            return new EnrollResponse(agentId, hostId, credential, checkin.toSeconds());
+            return new EnrollResponse(
+                    agentId,
+                    hostId,
+                    credential,
+                    checkin.toSeconds(),
+                    jobs.keys().publicLine());
         });
     }
 
@@ -310,6 +319,9 @@ public final class AgentService {
             }
         }
         String pendingHash = pendingHash(updates);
+        String bootId = req.bootId() == null || req.bootId().isBlank()
+                ? null
+                : Strings.clip(req.bootId().strip());
         Instant now = clock.instant();
         Ecosystem eco = ecosystem;
         String os = req.os() == null || req.os().prettyName() == null
@@ -331,14 +343,15 @@ public final class AgentService {
         // answer. The agent row's last check-in is the host's last_seen; it is not written again here.
         Map<String, Object> host = jdbi.withHandle(h -> h.createQuery("UPDATE host SET last_seen_micros = :t,"
                                 + " os_name = :os, kernel_running = :kr, kernel_installed = :ki, reboot_required = :rb,"
-                                + " ecosystem = COALESCE(:eco, ecosystem) WHERE id = :id"
-                                + " RETURNING inventory_hash, pending_hash, refresh_requested, ecosystem")
+                                + " ecosystem = COALESCE(:eco, ecosystem), boot_id = COALESCE(:boot, boot_id) WHERE id = :id"
+                                + " RETURNING inventory_hash, pending_hash, refresh_requested, ecosystem, jobs_waiting")
                         .bind("t", Micros.of(now))
                         .bind("os", os)
                         .bind("kr", kernelRunning)
                         .bind("ki", kernels)
                         .bind("rb", Boolean.TRUE.equals(req.rebootRequired()) ? 1 : 0)
                         .bind("eco", eco == null ? null : eco.name())
+                        .bind("boot", bootId)
                         .bind("id", agent.hostId())
                         .mapToMap()
                         .findOne())
@@ -362,7 +375,12 @@ public final class AgentService {
         boolean wanted = !hash.equals(host.get("inventory_hash"))
                 || (refresh instanceof Number && ((Number) refresh).intValue() != 0);
         metrics.checkins.labelValues(wanted ? "inventory_wanted" : "ok").inc();
-        return new CheckinResponse(wanted, checkin.toSeconds(), now);
+        Object waiting = host.get("jobs_waiting");
+        List<com.fasterxml.jackson.databind.JsonNode> out =
+                waiting instanceof Number && ((Number) waiting).intValue() != 0
+                        ? jobs.deliver(agent.hostId(), now)
+                        : List.of();
+        return new CheckinResponse(wanted, checkin.toSeconds(), now, out);
     }
 
     // ---- inventory

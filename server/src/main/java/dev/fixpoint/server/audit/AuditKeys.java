@@ -15,7 +15,8 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
 /**
- * The server's Ed25519 key for audit checkpoints (and, later, job signatures): generated on first
+ * The server's Ed25519 keys: the one for audit checkpoints, and (through {@link #loadOrCreate(Path,
+ * String, String)}) the one for job signatures: generated on first
  * start into the data directory, private key readable by its owner only. The public key is written
  * beside it and into every audit export, so an auditor can verify without the server.
  */
@@ -26,8 +27,18 @@ public final class AuditKeys {
     private AuditKeys() {}
 
     public static KeyPair loadOrCreate(Path dir) throws IOException, GeneralSecurityException {
-        Path priv = dir.resolve(PRIVATE);
-        Path pub = dir.resolve(PUBLIC);
+        return loadOrCreate(dir, PRIVATE, PUBLIC);
+    }
+
+    /**
+     * An Ed25519 key pair kept as {@code dir/privateName} (owner-only) and {@code dir/publicName},
+     * created on first use. Each purpose has its own pair (audit checkpoints, job signatures), so a
+     * key is never asked to vouch for two kinds of message.
+     */
+    public static KeyPair loadOrCreate(Path dir, String privateName, String publicName)
+            throws IOException, GeneralSecurityException {
+        Path priv = dir.resolve(privateName);
+        Path pub = dir.resolve(publicName);
         if (!Files.exists(priv)) {
             Files.createDirectories(dir);
             KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();

@@ -417,30 +417,35 @@ public final class AuthService {
             return Optional.empty();
         }
         long now = Micros.of(clock.instant());
-        return jdbi.withHandle(h -> {
-            Optional<Principal> p = h.createQuery("SELECT u.*, t.id AS token_id, t.last_used_micros FROM api_token t"
-                            + " JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = :h AND t.revoked_micros IS NULL"
-                            + " AND t.expires_micros > :now AND u.disabled = 0")
-                    .bind("h", Secrets.digest(secret))
-                    .bind("now", now)
-                    .map((rs, c) -> {
-                        long last = rs.getLong("last_used_micros");
-                        if (rs.wasNull() || now - last > 300_000_000L) {
-                            h.createUpdate("UPDATE api_token SET last_used_micros = :t WHERE id = :id")
-                                    .bind("t", now)
-                                    .bind("id", rs.getString("token_id"))
-                                    .execute();
-                        }
-                        return new Principal(
-                                rs.getString("id"),
-                                rs.getString("username"),
-                                Role.parse(rs.getString("role")),
-                                null,
-                                null);
-                    })
-                    .findOne();
-            return p;
-        });
+        // Read, close the result, then write: on SQLite a write from inside an open read would have to
+        // upgrade that read's snapshot, which fails at once (SQLITE_BUSY) when another writer committed.
+        record Row(Principal principal, String tokenId, boolean touch) {}
+        Optional<Row> row = jdbi.withHandle(h -> h.createQuery("SELECT u.*, t.id AS token_id, t.last_used_micros"
+                        + " FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = :h"
+                        + " AND t.revoked_micros IS NULL AND t.expires_micros > :now AND u.disabled = 0")
+                .bind("h", Secrets.digest(secret))
+                .bind("now", now)
+                .map((rs, c) -> {
+                    long last = rs.getLong("last_used_micros");
+                    boolean touch = rs.wasNull() || now - last > 300_000_000L;
+                    return new Row(
+                            new Principal(
+                                    rs.getString("id"),
+                                    rs.getString("username"),
+                                    Role.parse(rs.getString("role")),
+                                    null,
+                                    null),
+                            rs.getString("token_id"),
+                            touch);
+                })
+                .findOne());
+        row.filter(Row::touch)
+                .ifPresent(r ->
+                        jdbi.useHandle(h -> h.createUpdate("UPDATE api_token SET last_used_micros = :t WHERE id = :id")
+                                .bind("t", now)
+                                .bind("id", r.tokenId())
+                                .execute()));
+        return row.map(Row::principal);
     }
 
     /** The user behind a session cookie, if the session is valid now. */

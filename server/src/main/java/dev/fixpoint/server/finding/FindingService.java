@@ -94,6 +94,26 @@ public final class FindingService {
     }
 
     public ListQuery.Page<FindingView> list(FindingFilter f, ListQuery q) {
+        List<FindingView> kept = matching(f);
+        Map<String, Comparator<FindingView>> sort = new LinkedHashMap<>();
+        sort.put("score", Comparator.comparingInt(v -> v.priority().score()));
+        sort.put(
+                "severity",
+                Comparator.comparing(
+                        v -> SeverityLevel.valueOf(v.priority().severity().toUpperCase(Locale.ROOT))));
+        sort.put(
+                "epss",
+                Comparator.comparingDouble(
+                        v -> v.priority().epss() == null ? -1 : v.priority().epss()));
+        sort.put("firstSeen", Comparator.comparing(FindingView::firstSeen));
+        sort.put("hostname", Comparator.comparing(FindingView::hostname));
+        sort.put("package", Comparator.comparing(FindingView::pkg));
+        sort.put("advisory", Comparator.comparing(FindingView::advisoryId));
+        return q.page(kept, sort);
+    }
+
+    /** Every finding the filter admits, unsorted (at most {@link #MAX_SCAN} are looked at). */
+    public List<FindingView> matching(FindingFilter f) {
         Map<String, Object> binds = new HashMap<>();
         List<String> where = new ArrayList<>();
         String status = f.status() == null ? "open" : f.status();
@@ -156,21 +176,7 @@ public final class FindingService {
             }
             kept.add(v);
         }
-        Map<String, Comparator<FindingView>> sort = new LinkedHashMap<>();
-        sort.put("score", Comparator.comparingInt(v -> v.priority().score()));
-        sort.put(
-                "severity",
-                Comparator.comparing(
-                        v -> SeverityLevel.valueOf(v.priority().severity().toUpperCase(Locale.ROOT))));
-        sort.put(
-                "epss",
-                Comparator.comparingDouble(
-                        v -> v.priority().epss() == null ? -1 : v.priority().epss()));
-        sort.put("firstSeen", Comparator.comparing(FindingView::firstSeen));
-        sort.put("hostname", Comparator.comparing(FindingView::hostname));
-        sort.put("package", Comparator.comparing(FindingView::pkg));
-        sort.put("advisory", Comparator.comparing(FindingView::advisoryId));
-        return q.page(kept, sort);
+        return kept;
     }
 
     public static final Set<String> SORTABLE =

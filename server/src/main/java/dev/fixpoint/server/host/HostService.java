@@ -146,6 +146,17 @@ public final class HostService {
         return String.join(" AND ", where);
     }
 
+    /** The ids of the hosts in a group now (static members and those its rule selects). */
+    public java.util.Set<String> groupMemberIds(String groupId) {
+        Map<String, Object> binds = new HashMap<>();
+        String where = groupCondition(group(groupId), binds, "g_");
+        return jdbi.withHandle(h -> {
+            Query q = h.createQuery("SELECT h.id FROM host h WHERE " + where);
+            binds.forEach(q::bind);
+            return new java.util.HashSet<>(q.mapTo(String.class).list());
+        });
+    }
+
     /** Hosts in a group: its static members, plus those its rule selects. */
     String groupCondition(Group g, Map<String, Object> binds, String prefix) {
         binds.put(prefix + "id", g.id());

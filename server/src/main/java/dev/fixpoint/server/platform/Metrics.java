@@ -47,6 +47,22 @@ public final class Metrics {
             .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5)
             .register(registry);
 
+    public final Counter jobsDispatched = Counter.builder()
+            .name("fixpoint_jobs_dispatched_total")
+            .help("Signed jobs created for agents, by type (INSTALL, ROLLBACK, REBOOT)")
+            .labelNames("type")
+            .register(registry);
+    public final Counter jobResults = Counter.builder()
+            .name("fixpoint_job_results_total")
+            .help("Job results received from agents, by status")
+            .labelNames("status")
+            .register(registry);
+    public final Counter deployments = Counter.builder()
+            .name("fixpoint_deployments_finished_total")
+            .help("Deployments that completed, halted or were rolled back, by outcome")
+            .labelNames("outcome")
+            .register(registry);
+
     public Metrics() {
         // Series exist from the start (at zero), so dashboards and alerts see them before the first event.
         for (String o : new String[] {"ok", "inventory_wanted", "rejected"}) {
@@ -57,6 +73,12 @@ public final class Metrics {
         }
         for (String o : new String[] {"ok", "failed", "throttled"}) {
             logins.initLabelValues(o);
+        }
+        for (String t : new String[] {"INSTALL", "ROLLBACK", "REBOOT"}) {
+            jobsDispatched.initLabelValues(t);
+        }
+        for (String o : new String[] {"completed", "halted", "rolled_back"}) {
+            deployments.initLabelValues(o);
         }
     }
 

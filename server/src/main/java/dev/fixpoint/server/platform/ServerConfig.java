@@ -40,7 +40,8 @@ public record ServerConfig(
         Duration maxTokenLifetime,
         int loginMaxFailures,
         Duration loginWindow,
-        Duration auditCheckpointInterval) {
+        Duration auditCheckpointInterval,
+        Duration deploymentTick) {
 
     /** Keys and their defaults; a key not listed here is refused (a typo is an error, not a no-op). */
     private static final Map<String, String> DEFAULTS = defaults();
@@ -71,6 +72,7 @@ public record ServerConfig(
         d.put("login.max.failures", "5");
         d.put("login.window.minutes", "15");
         d.put("audit.checkpoint.minutes", "60");
+        d.put("deployments.tick.seconds", "10");
         return d;
     }
 
@@ -194,7 +196,8 @@ public record ServerConfig(
                 Duration.ofDays(integer(v, origin, "token.max.days", 1, 3650, errors)),
                 integer(v, origin, "login.max.failures", 1, 1000, errors),
                 Duration.ofMinutes(integer(v, origin, "login.window.minutes", 1, 1440, errors)),
-                Duration.ofMinutes(integer(v, origin, "audit.checkpoint.minutes", 1, 10_080, errors)));
+                Duration.ofMinutes(integer(v, origin, "audit.checkpoint.minutes", 1, 10_080, errors)),
+                Duration.ofSeconds(integer(v, origin, "deployments.tick.seconds", 1, 3600, errors)));
     }
 
     private static String where(Map<String, String> origin, String key) {
@@ -245,6 +248,7 @@ public record ServerConfig(
         lines.add("token.max.days = " + maxTokenLifetime.toDays());
         lines.add("login.max.failures = " + loginMaxFailures + " per " + loginWindow.toMinutes() + " min");
         lines.add("audit.checkpoint.minutes = " + auditCheckpointInterval.toMinutes());
+        lines.add("deployments.tick.seconds = " + deploymentTick.toSeconds());
         return lines;
     }
 

@@ -30,10 +30,11 @@ import javax.net.ssl.TrustManagerFactory;
 public final class TestServer implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "correct horse battery staple";
 
-    public final FixpointServer server;
+    public FixpointServer server;
     public final HttpClient http;
     public final ObjectMapper json = Json.mapper();
     private final AutoCloseable drop;
+    private ServerConfig config;
 
     public record Response(int status, String body, HttpResponse<String> raw) {
         public JsonNode json() {
@@ -77,7 +78,19 @@ public final class TestServer implements AutoCloseable {
         while (!server.feedsReady() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        return new TestServer(server, data, db.drop());
+        TestServer t = new TestServer(server, data, db.drop());
+        t.config = config;
+        return t;
+    }
+
+    /** Stops the server and starts a new one on the same database and data directory (a restart). */
+    public void restart() throws Exception {
+        server.close();
+        server = FixpointServer.start(config, false, Clock.systemUTC(), System.out);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!server.feedsReady() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 
     private TestServer(FixpointServer server, Path data, AutoCloseable drop) throws Exception {
