@@ -45,7 +45,7 @@ import java.util.Optional;
  *
  * <p>REBOOT and REFRESH_INVENTORY jobs are not executed here (yet): {@link Status#NOT_STARTED}.
  */
-public final class ApkExecutor {
+public final class ApkExecutor implements PackageExecutor {
 
     /**
      * The executor's local settings (the agent's own configuration, never the server's).

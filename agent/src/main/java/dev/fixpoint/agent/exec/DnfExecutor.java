@@ -50,7 +50,7 @@ import java.util.Optional;
  *
  * <p>REBOOT and REFRESH_INVENTORY jobs are not executed here (yet): {@link Status#NOT_STARTED}.
  */
-public final class DnfExecutor {
+public final class DnfExecutor implements PackageExecutor {
 
     /**
      * The executor's local settings (the agent's own configuration, never the server's).

@@ -8,7 +8,9 @@ import dev.fixpoint.agent.collect.CollectException;
 import dev.fixpoint.agent.collect.HostFacts;
 import dev.fixpoint.agent.collect.PendingUpdatesCollector;
 import dev.fixpoint.agent.collect.RootCollector;
+import dev.fixpoint.agent.exec.ApkExecutor;
 import dev.fixpoint.agent.exec.AptExecutor;
+import dev.fixpoint.agent.exec.DnfExecutor;
 import dev.fixpoint.agent.exec.HealthChecker;
 import dev.fixpoint.agent.exec.JobKeyFile;
 import dev.fixpoint.agent.exec.JobVerifier;
@@ -302,7 +304,7 @@ public final class Agent {
     }
 
     /**
-     * The executor of each package family: apt on a dpkg host (dnf and apk are not there yet). Package
+     * The executor of each package family: apt on dpkg hosts, dnf on rpm hosts, apk on Alpine. Package
      * jobs change the live system, so with another {@code --root} (a chroot, an image) none runs: the
      * agent would report on one system and change another.
      */
@@ -321,6 +323,8 @@ public final class Agent {
             return m;
         }
         m.put(PackageFamily.DPKG, new AptExecutor(config.apt()));
+        m.put(PackageFamily.RPM, new DnfExecutor(DnfExecutor.Config.defaults()));
+        m.put(PackageFamily.APK, new ApkExecutor(ApkExecutor.Config.defaults()));
         return m;
     }
 
