@@ -119,3 +119,21 @@ CREATE TABLE approval_policy (
     created_by     TEXT    NOT NULL,
     created_micros BIGINT  NOT NULL
 );
+
+-- Recurring deployments ("all security updates for group X every Tuesday"): at each occurrence of
+-- the rule a deployment is created from the template, approved by the schedule when auto_approve.
+CREATE TABLE deployment_schedule (
+    id                TEXT    PRIMARY KEY,
+    name              TEXT    NOT NULL UNIQUE,
+    template          TEXT    NOT NULL,
+    rrule             TEXT    NOT NULL,
+    zone              TEXT    NOT NULL,
+    first_start       TEXT    NOT NULL,
+    auto_approve      INTEGER NOT NULL,
+    enabled           INTEGER NOT NULL DEFAULT 1,
+    created_by        TEXT    NOT NULL,
+    created_micros    BIGINT  NOT NULL,
+    last_fired_micros BIGINT,
+    last_deployment   TEXT,
+    last_error        TEXT
+);

@@ -14,6 +14,7 @@ import dev.fixpoint.server.demo.DemoFleet;
 import dev.fixpoint.server.deploy.ApprovalPolicies;
 import dev.fixpoint.server.deploy.DeploymentEngine;
 import dev.fixpoint.server.deploy.DeploymentResource;
+import dev.fixpoint.server.deploy.DeploymentSchedules;
 import dev.fixpoint.server.deploy.DeploymentService;
 import dev.fixpoint.server.deploy.JobKeys;
 import dev.fixpoint.server.deploy.JobService;
@@ -148,7 +149,8 @@ public final class FixpointServer implements AutoCloseable {
         new AgentResource(agents, json).register(api);
         new HostResource(hosts, json).register(api);
         new FindingResource(findings).register(api);
-        new DeploymentResource(deployments, engine, windows, approvalPolicies, json).register(api);
+        DeploymentSchedules schedules = new DeploymentSchedules(db.jdbi(), deployments, audit, json, clock);
+        new DeploymentResource(deployments, engine, windows, approvalPolicies, schedules, json).register(api);
         // An approval, resume or rollback is acted on at once, not at the next tick.
         deployments.onChange(() -> background.execute(engine::tick));
         feedResource.register(api);
@@ -325,6 +327,16 @@ public final class FixpointServer implements AutoCloseable {
                 config.deploymentTick(),
                 Duration.ofMinutes(10),
                 engine::tick);
+        scheduler.every(
+                "deployments.schedules",
+                config.deploymentTick(),
+                config.deploymentTick(),
+                Duration.ofMinutes(30),
+                () -> {
+                    if (feedsReady.get()) {
+                        schedules.fire();
+                    }
+                });
         scheduler.every(
                 "audit.checkpoint",
                 config.auditCheckpointInterval(),

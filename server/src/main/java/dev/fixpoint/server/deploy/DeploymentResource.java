@@ -26,6 +26,7 @@ public final class DeploymentResource {
     private final DeploymentEngine engine;
     private final WindowService windows;
     private final ApprovalPolicies policies;
+    private final DeploymentSchedules schedules;
     private final ObjectMapper json;
 
     public DeploymentResource(
@@ -33,11 +34,13 @@ public final class DeploymentResource {
             DeploymentEngine engine,
             WindowService windows,
             ApprovalPolicies policies,
+            DeploymentSchedules schedules,
             ObjectMapper json) {
         this.deployments = deployments;
         this.engine = engine;
         this.windows = windows;
         this.policies = policies;
+        this.schedules = schedules;
         this.json = json;
     }
 
@@ -156,6 +159,35 @@ public final class DeploymentResource {
                 .status(201);
         api.delete("/api/v1/approval-policies/{id}", Access.ADMIN, "Delete an automatic approval policy", ctx -> {
                     policies.delete(AuthFilter.principal(ctx), ctx.pathParam("id"));
+                    ctx.status(204);
+                })
+                .status(204);
+
+        api.get(
+                        "/api/v1/deployment-schedules",
+                        Access.READ,
+                        "List recurring deployments",
+                        ctx -> ctx.json(schedules.list()))
+                .returnsList(DeploymentSchedules.Schedule.class);
+        api.post(
+                        "/api/v1/deployment-schedules",
+                        Access.OPERATE,
+                        "Create a recurring deployment (autoApprove needs an admin)",
+                        ctx -> ctx.status(201)
+                                .json(schedules.create(
+                                        AuthFilter.principal(ctx),
+                                        Http.body(ctx, json, DeploymentSchedules.ScheduleInput.class))))
+                .request(DeploymentSchedules.ScheduleInput.class)
+                .returns(DeploymentSchedules.Schedule.class)
+                .status(201);
+        api.get(
+                        "/api/v1/deployment-schedules/{id}",
+                        Access.READ,
+                        "One recurring deployment",
+                        ctx -> ctx.json(schedules.schedule(ctx.pathParam("id"))))
+                .returns(DeploymentSchedules.Schedule.class);
+        api.delete("/api/v1/deployment-schedules/{id}", Access.OPERATE, "Delete a recurring deployment", ctx -> {
+                    schedules.delete(AuthFilter.principal(ctx), ctx.pathParam("id"));
                     ctx.status(204);
                 })
                 .status(204);

@@ -142,6 +142,16 @@ public final class DeploymentService {
     // ---- create
 
     public DeploymentView create(Principal actor, DeploymentSpec spec) {
+        return create(actor.actor(), spec);
+    }
+
+    /** Checks a spec (a schedule's template) without creating anything: 422 naming the field. */
+    public void validate(DeploymentSpec spec) {
+        check(spec);
+    }
+
+    /** Creates a deployment on behalf of {@code actor} as the audit log names it ({@code user:…}, {@code schedule:…}). */
+    DeploymentView create(String actor, DeploymentSpec spec) {
         Checked c = check(spec);
         List<String> hostIds = selectHosts(spec.where());
         if (hostIds.size() > MAX_TARGETS) {
@@ -180,7 +190,7 @@ public final class DeploymentService {
                     .bind("ar", c.autoRollback ? 1 : 0)
                     .bind("e", c.expectedMinutes * 60L)
                     .bind("hc", write(c.checks))
-                    .bind("by", actor.actor())
+                    .bind("by", actor)
                     .bind("t", Micros.of(now))
                     .execute();
             for (int i = 0; i < c.rings.size(); i++) {
@@ -230,7 +240,7 @@ public final class DeploymentService {
             details.put("rings", Integer.toString(c.rings.size()));
             details.put("windows", c.windows);
             details.put("reboot", c.reboot);
-            audit.append(h, actor.actor(), "deployment.created", "deployment:" + id, details);
+            audit.append(h, actor, "deployment.created", "deployment:" + id, details);
         });
         ApprovalPolicies.Match m = policies.match(findings, c.kind, resolved, toPatch);
         if (m != null) {

@@ -580,4 +580,98 @@ class DeploymentApiTest {
                     .containsExactly("policy:canary fixes");
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite"})
+    void aScheduleCreatesAndApprovesItsDeploymentAtEachOccurrence(String kind) throws Exception {
+        try (TestServer s = TestServer.start(kind, tmp, Map.of("deployments.tick.seconds", "1"))) {
+            String admin = s.adminToken();
+            String canary = group(s, admin, "canary");
+            Agent a1 = enroll(s, admin, "alma-1", canary);
+            Map<String, Object> template = new LinkedHashMap<>();
+            template.put("what", Map.of("kind", "SECURITY"));
+            template.put("where", Map.of("groups", List.of(canary)));
+            template.put("windows", "IMMEDIATE");
+            template.put("reboot", "NEVER");
+            // The first occurrence a few seconds from now, then daily.
+            LocalDateTime soon =
+                    LocalDateTime.now(ZoneOffset.UTC).plusSeconds(3).withNano(0);
+            TestServer.Response bad = s.call(
+                    "POST",
+                    "/api/v1/deployment-schedules",
+                    admin,
+                    Map.of(
+                            "name",
+                            "tuesdays",
+                            "template",
+                            template,
+                            "rrule",
+                            "FREQ=WEEKLY;BYDAY=XX",
+                            "zone",
+                            "UTC",
+                            "firstStart",
+                            soon.toString(),
+                            "autoApprove",
+                            true));
+            assertThat(bad.status()).as(bad.body()).isEqualTo(422);
+            TestServer.Response sch = s.call(
+                    "POST",
+                    "/api/v1/deployment-schedules",
+                    admin,
+                    Map.of(
+                            "name",
+                            "daily security",
+                            "template",
+                            template,
+                            "rrule",
+                            "FREQ=DAILY",
+                            "zone",
+                            "UTC",
+                            "firstStart",
+                            soon.toString(),
+                            "autoApprove",
+                            true));
+            assertThat(sch.status()).as(sch.body()).isEqualTo(201);
+            assertThat(sch.json().get("nextFire").asText())
+                    .isEqualTo(soon.toInstant(ZoneOffset.UTC).toString());
+
+            await("the scheduled deployment", () -> {
+                try {
+                    return s.call("GET", "/api/v1/deployments", admin, null)
+                                    .json()
+                                    .get("total")
+                                    .asInt()
+                            == 1;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            JsonNode d = s.call("GET", "/api/v1/deployments", admin, null)
+                    .json()
+                    .get("items")
+                    .get(0);
+            assertThat(d.get("name").asText()).startsWith("daily security ");
+            assertThat(d.get("createdBy").asText()).isEqualTo("schedule:daily security");
+            assertThat(d.get("approvedBy").asText()).isEqualTo("schedule:daily security");
+            await("the job", () -> !jobsFor(s, a1).isEmpty());
+            SignedJob j = checkin(s, a1).get(0);
+            assertThat(j.job().packages())
+                    .as("the pending security update, resolved when the schedule fired")
+                    .containsExactly(new PackageTarget("glibc", NEW, "x86_64"));
+            Thread.sleep(2000);
+            assertThat(s.call("GET", "/api/v1/deployments", admin, null)
+                            .json()
+                            .get("total")
+                            .asInt())
+                    .as("one occurrence, one deployment")
+                    .isEqualTo(1);
+            JsonNode after = s.call("GET", "/api/v1/deployment-schedules", admin, null)
+                    .json()
+                    .get(0);
+            assertThat(after.get("lastDeployment").asText())
+                    .isEqualTo(d.get("id").asText());
+            assertThat(s.server.audit().records().stream().map(r -> r.action()))
+                    .contains("deployment_schedule.created", "deployment_schedule.fired");
+        }
+    }
 }
