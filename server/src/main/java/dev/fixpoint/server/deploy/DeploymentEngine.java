@@ -28,6 +28,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -552,9 +553,14 @@ public final class DeploymentEngine {
         List<T> pending = targets(h, d.id(), " AND ring_index = " + ring.index() + " AND state = 'pending'");
         Map<String, WindowPolicy> policies =
                 windows.policies(h, pending.stream().map(T::hostId).toList());
-        int created = 0;
+        // Claim the hosts first, in one batch: only the transaction that moves a host out of pending
+        // creates its job, so two engines (or two ticks) can never issue two jobs for one step.
+        List<JobService.NewJob> chosen = new ArrayList<>();
+        PreparedBatch claim = h.prepareBatch("UPDATE deployment_target SET state = 'installing', job_id = :j,"
+                + " attempts = attempts + 1, detail = :detail, updated_micros = :t"
+                + " WHERE deployment_id = :d AND host_id = :h AND state = 'pending'");
         for (T t : pending) {
-            if (created >= slots) {
+            if (chosen.size() >= slots) {
                 break;
             }
             Instant deadline = startDeadline(d, policies.get(t.hostId()), now);
@@ -563,24 +569,43 @@ public final class DeploymentEngine {
                 continue;
             }
             String job = UUID.randomUUID().toString();
-            // Claim the host first: only the transaction that moves it out of pending creates its job.
-            int claimed = h.createUpdate("UPDATE deployment_target SET state = 'installing', job_id = :j,"
-                            + " attempts = attempts + 1, detail = :detail, updated_micros = :t"
-                            + " WHERE deployment_id = :d AND host_id = :h AND state = 'pending'")
-                    .bind("j", job)
+            chosen.add(new JobService.NewJob(
+                    job, t.hostId(), d.id(), JobType.INSTALL, read(t.packages()), d.checks(), now, deadline));
+            claim.bind("j", job)
                     .bind("detail", "install job " + job + " waiting for the agent (start by " + deadline + ")")
                     .bind("t", Micros.of(now))
                     .bind("d", d.id())
                     .bind("h", t.hostId())
-                    .execute();
-            if (claimed == 0) {
-                continue;
-            }
-            jobs.create(h, job, t.hostId(), d.id(), JobType.INSTALL, read(t.packages()), d.checks(), now, deadline);
-            metrics.jobsDispatched.labelValues("INSTALL").inc();
-            created++;
+                    .add();
         }
-        return created;
+        if (chosen.isEmpty()) {
+            return 0;
+        }
+        int[] claimed = claim.execute();
+        List<JobService.NewJob> create = new ArrayList<>();
+        for (int i = 0; i < chosen.size(); i++) {
+            // a driver may answer SUCCESS_NO_INFO (-2) for a batched row: treat it as claimed only
+            // when the row really moved, by reading it back
+            if (claimed[i] == 1
+                    || (claimed[i] < 0
+                            && chosen.get(i)
+                                    .id()
+                                    .equals(jobOf(h, d.id(), chosen.get(i).hostId())))) {
+                create.add(chosen.get(i));
+            }
+        }
+        jobs.createAll(h, create);
+        metrics.jobsDispatched.labelValues("INSTALL").inc(create.size());
+        return create.size();
+    }
+
+    private static String jobOf(Handle h, String deploymentId, String hostId) {
+        return h.createQuery("SELECT job_id FROM deployment_target WHERE deployment_id = :d AND host_id = :h")
+                .bind("d", deploymentId)
+                .bind("h", hostId)
+                .mapTo(String.class)
+                .findOne()
+                .orElse(null);
     }
 
     private void markWaiting(Handle h, D d, T t, Instant now) {

@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Signed jobs: created (signed with the job key) in the transaction that decides them, handed to the
@@ -66,9 +67,20 @@ public final class JobService {
             JsonNode result,
             Instant finished) {}
 
+    /** A job to create: see {@link #createAll}. */
+    public record NewJob(
+            String id,
+            String hostId,
+            String deploymentId,
+            JobType type,
+            List<PackageTarget> packages,
+            List<HealthCheck> checks,
+            Instant notBefore,
+            Instant expires) {}
+
     /**
-     * Signs and stores job {@code id} (a new UUID) for {@code hostId}, valid from {@code notBefore} until {@code expires}
-     * (both cut to whole seconds), and flags the host so its next check-in fetches it.
+     * Signs and stores job {@code id} (a new UUID) for {@code hostId}, valid from {@code notBefore} until
+     * {@code expires} (both cut to whole seconds), and flags the host so its next check-in fetches it.
      */
     public String create(
             Handle h,
@@ -80,40 +92,53 @@ public final class JobService {
             List<HealthCheck> checks,
             Instant notBefore,
             Instant expires) {
-        byte[] n = new byte[18];
-        random.nextBytes(n);
-        Job job = new Job(
-                id,
-                hostId,
-                type,
-                packages,
-                notBefore.truncatedTo(ChronoUnit.SECONDS),
-                expires.truncatedTo(ChronoUnit.SECONDS),
-                Base64.getUrlEncoder().withoutPadding().encodeToString(n),
-                type.hasPackages() ? checks : List.of());
-        SignedJob signed = keys.sign(job);
-        String payload;
-        try {
-            payload = json.writeValueAsString(wire(signed));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        h.createUpdate("INSERT INTO job (id, host_id, deployment_id, type, state, payload, created_micros,"
-                        + " not_before_micros, expires_micros) VALUES (:id, :h, :d, :t, :s, :p, :c, :nb, :e)")
-                .bind("id", id)
-                .bind("h", hostId)
-                .bind("d", deploymentId)
-                .bind("t", type.name())
-                .bind("s", QUEUED)
-                .bind("p", payload)
-                .bind("c", Micros.of(notBefore))
-                .bind("nb", Micros.of(job.notBefore()))
-                .bind("e", Micros.of(job.expires()))
-                .execute();
-        h.createUpdate("UPDATE host SET jobs_waiting = 1 WHERE id = :h")
-                .bind("h", hostId)
-                .execute();
+        createAll(h, List.of(new NewJob(id, hostId, deploymentId, type, packages, checks, notBefore, expires)));
         return id;
+    }
+
+    /** {@link #create} for many jobs: one batch of inserts and one update of the hosts' flags. */
+    public void createAll(Handle h, List<NewJob> jobs) {
+        if (jobs.isEmpty()) {
+            return;
+        }
+        PreparedBatch insert = h.prepareBatch("INSERT INTO job (id, host_id, deployment_id, type, state, payload,"
+                + " created_micros, not_before_micros, expires_micros) VALUES (:id, :h, :d, :t, :s, :p, :c, :nb, :e)");
+        for (NewJob nj : jobs) {
+            byte[] n = new byte[18];
+            random.nextBytes(n);
+            Job job = new Job(
+                    nj.id(),
+                    nj.hostId(),
+                    nj.type(),
+                    nj.packages(),
+                    nj.notBefore().truncatedTo(ChronoUnit.SECONDS),
+                    nj.expires().truncatedTo(ChronoUnit.SECONDS),
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(n),
+                    nj.type().hasPackages() ? nj.checks() : List.of());
+            String payload;
+            try {
+                payload = json.writeValueAsString(wire(keys.sign(job)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            insert.bind("id", nj.id())
+                    .bind("h", nj.hostId())
+                    .bind("d", nj.deploymentId())
+                    .bind("t", nj.type().name())
+                    .bind("s", QUEUED)
+                    .bind("p", payload)
+                    .bind("c", Micros.of(nj.notBefore()))
+                    .bind("nb", Micros.of(job.notBefore()))
+                    .bind("e", Micros.of(job.expires()))
+                    .add();
+        }
+        insert.execute();
+        for (List<String> chunk : DeploymentService.chunks(
+                jobs.stream().map(NewJob::hostId).distinct().toList(), 500)) {
+            h.createUpdate("UPDATE host SET jobs_waiting = 1 WHERE id IN (<ids>)")
+                    .bindList("ids", chunk)
+                    .execute();
+        }
     }
 
     /** The wire form (docs/jobs.md): every field the signature covers, and the signature. */
