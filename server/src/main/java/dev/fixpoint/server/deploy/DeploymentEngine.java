@@ -58,6 +58,9 @@ public final class DeploymentEngine {
 
     static final int MAX_CHUNKS_PER_TICK = 400;
 
+    /** Pending hosts read per query while filling a chunk. */
+    static final int PAGE = 1000;
+
     private static final TypeReference<List<PackageTarget>> TARGETS = new TypeReference<>() {};
     private static final TypeReference<List<DeploymentSpec.Check>> CHECKS = new TypeReference<>() {};
 
@@ -193,17 +196,21 @@ public final class DeploymentEngine {
         return h.createQuery("SELECT * FROM deployment_target WHERE deployment_id = :d" + where
                         + " ORDER BY ring_index, hostname, host_id")
                 .bind("d", deploymentId)
-                .map((rs, c) -> new T(
-                        rs.getString("host_id"),
-                        rs.getString("hostname"),
-                        rs.getInt("ring_index"),
-                        rs.getString("state"),
-                        rs.getString("packages"),
-                        rs.getString("before_state"),
-                        rs.getInt("attempts"),
-                        rs.getString("job_id"),
-                        rs.getString("boot_id")))
+                .map((rs, c) -> target(rs))
                 .list();
+    }
+
+    private static T target(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new T(
+                rs.getString("host_id"),
+                rs.getString("hostname"),
+                rs.getInt("ring_index"),
+                rs.getString("state"),
+                rs.getString("packages"),
+                rs.getString("before_state"),
+                rs.getInt("attempts"),
+                rs.getString("job_id"),
+                rs.getString("boot_id"));
     }
 
     // ---- one deployment
@@ -550,33 +557,56 @@ public final class DeploymentEngine {
         if (slots <= 0 || counts.getOrDefault(States.T_PENDING, 0L) == 0) {
             return 0;
         }
-        List<T> pending = targets(h, d.id(), " AND ring_index = " + ring.index() + " AND state = 'pending'");
-        Map<String, WindowPolicy> policies =
-                windows.policies(h, pending.stream().map(T::hostId).toList());
         // Claim the hosts first, in one batch: only the transaction that moves a host out of pending
         // creates its job, so two engines (or two ticks) can never issue two jobs for one step.
         List<JobService.NewJob> chosen = new ArrayList<>();
         PreparedBatch claim = h.prepareBatch("UPDATE deployment_target SET state = 'installing', job_id = :j,"
                 + " attempts = attempts + 1, detail = :detail, updated_micros = :t"
                 + " WHERE deployment_id = :d AND host_id = :h AND state = 'pending'");
-        for (T t : pending) {
-            if (chosen.size() >= slots) {
+        // Pending hosts a page at a time, in a stable order: with windows open the first page fills the
+        // chunk; hosts waiting for their window are passed over without hiding the ones behind them.
+        String afterName = "";
+        String afterId = "";
+        while (chosen.size() < slots) {
+            List<T> page = h.createQuery("SELECT * FROM deployment_target WHERE deployment_id = :d AND ring_index = :r"
+                            + " AND state = 'pending' AND (hostname > :n OR (hostname = :n AND host_id > :i))"
+                            + " ORDER BY hostname, host_id LIMIT :limit")
+                    .bind("d", d.id())
+                    .bind("r", ring.index())
+                    .bind("n", afterName)
+                    .bind("i", afterId)
+                    .bind("limit", PAGE)
+                    .map((rs, c) -> target(rs))
+                    .list();
+            if (page.isEmpty()) {
                 break;
             }
-            Instant deadline = startDeadline(d, policies.get(t.hostId()), now);
-            if (deadline == null) {
-                markWaiting(h, d, t, now);
-                continue;
+            afterName = page.get(page.size() - 1).hostname();
+            afterId = page.get(page.size() - 1).hostId();
+            Map<String, WindowPolicy> policies =
+                    windows.policies(h, page.stream().map(T::hostId).toList());
+            for (T t : page) {
+                if (chosen.size() >= slots) {
+                    break;
+                }
+                Instant deadline = startDeadline(d, policies.get(t.hostId()), now);
+                if (deadline == null) {
+                    markWaiting(h, d, t, now);
+                    continue;
+                }
+                String job = UUID.randomUUID().toString();
+                chosen.add(new JobService.NewJob(
+                        job, t.hostId(), d.id(), JobType.INSTALL, read(t.packages()), d.checks(), now, deadline));
+                claim.bind("j", job)
+                        .bind("detail", "install job " + job + " waiting for the agent (start by " + deadline + ")")
+                        .bind("t", Micros.of(now))
+                        .bind("d", d.id())
+                        .bind("h", t.hostId())
+                        .add();
             }
-            String job = UUID.randomUUID().toString();
-            chosen.add(new JobService.NewJob(
-                    job, t.hostId(), d.id(), JobType.INSTALL, read(t.packages()), d.checks(), now, deadline));
-            claim.bind("j", job)
-                    .bind("detail", "install job " + job + " waiting for the agent (start by " + deadline + ")")
-                    .bind("t", Micros.of(now))
-                    .bind("d", d.id())
-                    .bind("h", t.hostId())
-                    .add();
+            if (page.size() < PAGE) {
+                break;
+            }
         }
         if (chosen.isEmpty()) {
             return 0;
