@@ -153,7 +153,7 @@ public final class ApkExecutor implements PackageExecutor {
         if (verified.family() != PackageFamily.APK) {
             return notStarted(job, List.of(), start, "verified for " + verified.family() + ", not for apk");
         }
-        if (!job.type().hasPackages()) {
+        if (!job.type().changesPackages()) {
             return notStarted(job, List.of(), start, job.type() + " jobs are not executed by this agent yet");
         }
         List<PackageState> before;

@@ -113,7 +113,7 @@ public final class AptExecutor implements PackageExecutor {
         if (verified.family() != PackageFamily.DPKG) {
             return notStarted(job, List.of(), start, "verified for " + verified.family() + ", not for dpkg");
         }
-        if (!job.type().hasPackages()) {
+        if (!job.type().changesPackages()) {
             return notStarted(job, List.of(), start, job.type() + " jobs are not executed by this agent yet");
         }
         List<PackageState> before;

@@ -179,7 +179,7 @@ public final class DnfExecutor implements PackageExecutor {
         if (verified.family() != PackageFamily.RPM) {
             return notStarted(job, List.of(), start, "verified for " + verified.family() + ", not for rpm");
         }
-        if (!job.type().hasPackages()) {
+        if (!job.type().changesPackages()) {
             return notStarted(job, List.of(), start, job.type() + " jobs are not executed by this agent yet");
         }
         List<List<String>> installedBefore;

@@ -152,7 +152,7 @@ public final class PackageManagerArgv {
     }
 
     private static void check(Job job, PackageFamily family) throws InvalidJobException {
-        if (!job.type().hasPackages()) {
+        if (!job.type().changesPackages()) {
             throw new InvalidJobException("a " + job.type() + " job has no package-manager command");
         }
         family.check(job);

@@ -69,7 +69,7 @@ public record Job(
             }
         }
         healthChecks = List.copyOf(Objects.requireNonNull(healthChecks, "healthChecks"));
-        if (!type.hasPackages() && !healthChecks.isEmpty()) {
+        if (!type.changesPackages() && !healthChecks.isEmpty()) {
             throw new IllegalArgumentException("job " + id + ": a " + type + " job carries no health checks");
         }
         if (healthChecks.size() > HealthCheck.MAX_PER_JOB) {

@@ -114,7 +114,7 @@ public final class JobService {
                     nj.notBefore().truncatedTo(ChronoUnit.SECONDS),
                     nj.expires().truncatedTo(ChronoUnit.SECONDS),
                     Base64.getUrlEncoder().withoutPadding().encodeToString(n),
-                    nj.type().hasPackages() ? nj.checks() : List.of());
+                    nj.type().changesPackages() ? nj.checks() : List.of());
             String payload;
             try {
                 payload = json.writeValueAsString(wire(keys.sign(job)));
