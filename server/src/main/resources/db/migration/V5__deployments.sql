@@ -38,6 +38,7 @@ CREATE TABLE deployment (
     auto_rollback     INTEGER NOT NULL,
     expected_seconds  BIGINT  NOT NULL,
     health_checks     TEXT    NOT NULL,
+    preflight         TEXT    NOT NULL DEFAULT 'BLOCK',
     current_ring      INTEGER NOT NULL DEFAULT 0,
     created_by        TEXT    NOT NULL,
     created_micros    BIGINT  NOT NULL,
@@ -79,6 +80,8 @@ CREATE TABLE deployment_target (
     detail          TEXT    NOT NULL DEFAULT '',
     job_id          TEXT,
     boot_id         TEXT,
+    preflight       TEXT,
+    preflight_job   TEXT,
     updated_micros  BIGINT  NOT NULL,
     PRIMARY KEY (deployment_id, host_id)
 );

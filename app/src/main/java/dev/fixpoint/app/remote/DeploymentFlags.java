@@ -152,6 +152,15 @@ final class DeploymentFlags {
         return r;
     }
 
+    /** {@code block}, {@code warn} or {@code off}, as the API spells them. */
+    static String preflight(String text) {
+        String r = text.strip().toUpperCase(Locale.ROOT);
+        if (!Set.of("BLOCK", "WARN", "OFF").contains(r)) {
+            throw new UserInputException("--preflight \"" + Text.safe(text, 40) + "\": use block, warn or off");
+        }
+        return r;
+    }
+
     private static UserInputException ringError(String text, String why) {
         return new UserInputException("--ring \"" + Text.safe(text, 200) + "\": " + why
                 + " (NAME:group=ID or NAME:percent=P, then :bake=MIN :min=RATIO :maxfail=N :concurrency=N; the"

@@ -506,6 +506,13 @@ public final class DeploymentsCommand implements Runnable {
         boolean noAutoRollback;
 
         @Option(
+                names = "--preflight",
+                paramLabel = "MODE",
+                description = "block (default: a host whose rollback versions can no longer be installed is not"
+                        + " patched), warn (patched anyway, noted) or off.")
+        String preflight;
+
+        @Option(
                 names = "--expected-minutes",
                 paramLabel = "N",
                 description = "How long one host's install may take (default 30); a job starts only when it fits"
@@ -571,6 +578,7 @@ public final class DeploymentsCommand implements Runnable {
                     || immediate
                     || reboot != null
                     || noAutoRollback
+                    || preflight != null
                     || expectedMinutes != null
                     || health != null;
         }
@@ -660,7 +668,8 @@ public final class DeploymentsCommand implements Runnable {
                     reboot == null ? null : DeploymentFlags.reboot(reboot),
                     noAutoRollback ? Boolean.FALSE : null,
                     expectedMinutes,
-                    checks);
+                    checks,
+                    preflight == null ? null : DeploymentFlags.preflight(preflight));
         }
     }
 

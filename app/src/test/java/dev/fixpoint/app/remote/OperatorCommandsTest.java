@@ -145,6 +145,8 @@ class OperatorCommandsTest {
                 "never",
                 "--health",
                 "tcp:8080",
+                "--preflight",
+                "off",
                 "--expected-minutes",
                 "20");
         assertThat(created.code()).as(created.toString()).isZero();
@@ -184,6 +186,7 @@ class OperatorCommandsTest {
         JsonNode shown = cli("deployments", "show", "--json", id).json();
         assertThat(shown.get("id").asText()).isEqualTo(id);
         assertThat(shown.get("reboot").asText()).isEqualTo("NEVER");
+        assertThat(shown.get("preflight").asText()).isEqualTo("OFF");
         assertThat(shown.get("expectedMinutes").asInt()).isEqualTo(20);
         assertThat(shown.get("rings").findValuesAsText("name")).containsExactly("canary", "rest");
         assertThat(shown.get("healthChecks").get(0).get("kind").asText()).isEqualTo("TCP_PORT");

@@ -389,6 +389,8 @@ final class DeployPhase {
                 .put("bakeMinutes", 0);
         s.put("windows", "IMMEDIATE");
         s.put("reboot", "NEVER");
+        // The scheduler's own throughput: without pre-flight, the only jobs are the installs.
+        s.put("preflight", "OFF");
         return s;
     }
 

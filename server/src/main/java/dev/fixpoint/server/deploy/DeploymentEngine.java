@@ -92,7 +92,7 @@ public final class DeploymentEngine {
     /** One pass over every deployment that may have something to do. */
     public synchronized void tick() {
         List<String> ids = jdbi.withHandle(h -> h.createQuery("SELECT d.id FROM deployment d WHERE d.state IN"
-                        + " ('running', 'rolling_back') OR (d.state IN ('halted', 'paused', 'cancelled') AND EXISTS"
+                        + " ('running', 'rolling_back') OR (d.state = 'pending_approval' AND d.preflight <> 'OFF') OR (d.state IN ('halted', 'paused', 'cancelled') AND EXISTS"
                         + " (SELECT 1 FROM deployment_target t WHERE t.deployment_id = d.id AND t.state IN"
                         + " ('installing', 'verifying', 'reboot_pending', 'rebooting', 'rollback_pending',"
                         + " 'rolling_back'))) ORDER BY d.created_micros, d.id")
@@ -123,7 +123,8 @@ public final class DeploymentEngine {
             Duration expected,
             List<HealthCheck> checks,
             int currentRing,
-            int rings) {}
+            int rings,
+            String preflight) {}
 
     private record R(
             int index,
@@ -170,7 +171,8 @@ public final class DeploymentEngine {
                             Duration.ofSeconds(rs.getLong("expected_seconds")),
                             checks,
                             rs.getInt("current_ring"),
-                            rs.getInt("rings"));
+                            rs.getInt("rings"),
+                            rs.getString("preflight"));
                 })
                 .one();
     }
@@ -222,9 +224,13 @@ public final class DeploymentEngine {
         expireJobs(h, d, now);
         settleVerifying(h, d, now);
         settleRebooting(h, d, now);
+        if (!d.preflight().equals("OFF")
+                && (d.state().equals(States.PENDING_APPROVAL) || d.state().equals(States.RUNNING))) {
+            more |= dispatchPreflights(h, d, now);
+        }
         switch (d.state()) {
             case States.RUNNING:
-                more = runRing(h, d, now);
+                more |= runRing(h, d, now);
                 dispatchReboots(h, d, now);
                 break;
             case States.ROLLING_BACK:
@@ -393,7 +399,11 @@ public final class DeploymentEngine {
                 .bind("i", ring.index())
                 .map((rs, c) -> counts.put(rs.getString(1), rs.getLong(2)))
                 .list();
-        long size = counts.values().stream().mapToLong(Long::longValue).sum();
+        // a host pre-flight kept out is neither a success nor a failure of the ring
+        long size = counts.entrySet().stream()
+                .filter(e -> !e.getKey().equals(States.T_BLOCKED))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
         long failures = States.FAILURES.stream()
                 .mapToLong(s -> counts.getOrDefault(s, 0L))
                 .sum();
@@ -529,7 +539,8 @@ public final class DeploymentEngine {
                         d.expected(),
                         d.checks(),
                         d.currentRing(),
-                        d.rings()),
+                        d.rings(),
+                        d.preflight()),
                 now);
     }
 
@@ -570,6 +581,7 @@ public final class DeploymentEngine {
         while (chosen.size() < slots) {
             List<T> page = h.createQuery("SELECT * FROM deployment_target WHERE deployment_id = :d AND ring_index = :r"
                             + " AND state = 'pending' AND (hostname > :n OR (hostname = :n AND host_id > :i))"
+                            + (d.preflight().equals("OFF") ? "" : " AND preflight IN ('ok', 'warned')")
                             + " ORDER BY hostname, host_id LIMIT :limit")
                     .bind("d", d.id())
                     .bind("r", ring.index())
@@ -636,6 +648,64 @@ public final class DeploymentEngine {
                 .mapTo(String.class)
                 .findOne()
                 .orElse(null);
+    }
+
+    /**
+     * Before a host is patched its agent checks that what a rollback would restore — the versions it
+     * has now of the packages the deployment changes — can still be installed. Sent for every host as
+     * soon as the deployment exists, so the answer is there before approval; read-only, so windows do
+     * not apply. Returns true when a full chunk was sent.
+     */
+    private boolean dispatchPreflights(Handle h, D d, Instant now) {
+        List<T> todo = h.createQuery("SELECT * FROM deployment_target WHERE deployment_id = :d AND state = 'pending'"
+                        + " AND preflight IS NULL ORDER BY ring_index, hostname, host_id LIMIT :limit")
+                .bind("d", d.id())
+                .bind("limit", CHUNK)
+                .map((rs, c) -> target(rs))
+                .list();
+        List<JobService.NewJob> out = new ArrayList<>();
+        for (T t : todo) {
+            List<PackageTarget> restore = new ArrayList<>();
+            for (PackageTarget p : read(t.packages())) {
+                h.createQuery("SELECT version FROM host_package WHERE host_id = :h AND name = :n AND arch = :a")
+                        .bind("h", t.hostId())
+                        .bind("n", p.name())
+                        .bind("a", p.arch())
+                        .mapTo(String.class)
+                        .findOne()
+                        .ifPresent(v -> restore.add(new PackageTarget(p.name(), v, p.arch())));
+            }
+            if (restore.isEmpty()) {
+                // nothing installed before: a rollback has nothing to restore, so nothing to check
+                h.createUpdate("UPDATE deployment_target SET preflight = 'ok' WHERE deployment_id = :d AND host_id = :h"
+                                + " AND preflight IS NULL")
+                        .bind("d", d.id())
+                        .bind("h", t.hostId())
+                        .execute();
+                continue;
+            }
+            String job = UUID.randomUUID().toString();
+            int claimed = h.createUpdate("UPDATE deployment_target SET preflight = 'pending', preflight_job = :j"
+                            + " WHERE deployment_id = :d AND host_id = :h AND preflight IS NULL")
+                    .bind("j", job)
+                    .bind("d", d.id())
+                    .bind("h", t.hostId())
+                    .execute();
+            if (claimed == 1) {
+                out.add(new JobService.NewJob(
+                        job,
+                        t.hostId(),
+                        d.id(),
+                        JobType.PREFLIGHT,
+                        restore,
+                        List.of(),
+                        now,
+                        now.plus(IMMEDIATE_VALIDITY)));
+            }
+        }
+        jobs.createAll(h, out);
+        metrics.jobsDispatched.labelValues("PREFLIGHT").inc(out.size());
+        return todo.size() == CHUNK;
     }
 
     private void markWaiting(Handle h, D d, T t, Instant now) {
@@ -705,7 +775,8 @@ public final class DeploymentEngine {
                             Duration.ofMinutes(10),
                             d.checks(),
                             d.currentRing(),
-                            d.rings()),
+                            d.rings(),
+                            d.preflight()),
                     policies.get(t.hostId()),
                     now);
             if (deadline == null) {
@@ -896,6 +967,10 @@ public final class DeploymentEngine {
             JobResult.Status status,
             ResultBody body,
             Instant now) {
+        if (type == JobType.PREFLIGHT) {
+            applyPreflight(h, deploymentId, hostId, jobId, status, body, now);
+            return;
+        }
         List<T> ts = targets(h, deploymentId, " AND host_id = '" + hostId.replace("'", "''") + "'");
         if (ts.isEmpty() || !jobId.equals(ts.get(0).jobId())) {
             return; // a result for a job the target has moved past (expired and re-issued): kept on the job only
@@ -964,6 +1039,55 @@ public final class DeploymentEngine {
             default:
                 break;
         }
+    }
+
+    private void applyPreflight(
+            Handle h,
+            String deploymentId,
+            String hostId,
+            String jobId,
+            JobResult.Status status,
+            ResultBody body,
+            Instant now) {
+        String mode = h.createQuery("SELECT preflight FROM deployment WHERE id = :d")
+                .bind("d", deploymentId)
+                .mapTo(String.class)
+                .one();
+        String detail = body.detail() == null ? "" : clip(body.detail(), 800);
+        boolean ok = status == JobResult.Status.SUCCEEDED || status == JobResult.Status.ALREADY_DONE;
+        String verdict = ok ? "ok" : mode.equals("WARN") ? "warned" : "failed";
+        int n = h.createUpdate("UPDATE deployment_target SET preflight = :p WHERE deployment_id = :d AND host_id = :h"
+                        + " AND preflight_job = :j AND preflight = 'pending'")
+                .bind("p", verdict)
+                .bind("d", deploymentId)
+                .bind("h", hostId)
+                .bind("j", jobId)
+                .execute();
+        if (n == 0 || ok) {
+            return;
+        }
+        if (verdict.equals("warned")) {
+            h.createUpdate("UPDATE deployment_target SET detail = :detail, updated_micros = :t WHERE deployment_id = :d"
+                            + " AND host_id = :h")
+                    .bind(
+                            "detail",
+                            clip(
+                                    "pre-flight: a rollback could not restore this host (" + detail
+                                            + "); patched anyway (preflight WARN)",
+                                    1000))
+                    .bind("t", Micros.of(now))
+                    .bind("d", deploymentId)
+                    .bind("h", hostId)
+                    .execute();
+            return;
+        }
+        h.createUpdate("UPDATE deployment_target SET state = 'blocked', detail = :detail, updated_micros = :t"
+                        + " WHERE deployment_id = :d AND host_id = :h AND state = 'pending'")
+                .bind("detail", clip("not patched: pre-flight " + status + ": " + detail, 1000))
+                .bind("t", Micros.of(now))
+                .bind("d", deploymentId)
+                .bind("h", hostId)
+                .execute();
     }
 
     private static JobResult.Status check(String jobId, ResultBody b) {

@@ -97,7 +97,8 @@ public final class DeploymentSchedules {
                 t0.reboot(),
                 t0.autoRollback(),
                 t0.expectedMinutes(),
-                t0.healthChecks()));
+                t0.healthChecks(),
+                t0.preflight()));
         String id = UUID.randomUUID().toString();
         String template;
         try {
@@ -185,7 +186,8 @@ public final class DeploymentSchedules {
                         t.reboot(),
                         t.autoRollback(),
                         t.expectedMinutes(),
-                        t.healthChecks());
+                        t.healthChecks(),
+                        t.preflight());
                 deployment = deployments.create("schedule:" + s.name(), spec).id();
                 if (s.autoApprove()) {
                     deployments.approve(deployment, "schedule:" + s.name(), "scheduled at " + due.get());

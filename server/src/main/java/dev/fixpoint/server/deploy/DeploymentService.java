@@ -52,6 +52,7 @@ public final class DeploymentService {
     public static final Set<String> KINDS = Set.of("PACKAGES", "SECURITY", "ADVISORIES", "ALL_PENDING");
     public static final Set<String> WINDOW_MODES = Set.of("HOST_WINDOWS", "IMMEDIATE");
     public static final Set<String> REBOOT = Set.of("NEVER", "IF_REQUIRED", "ALWAYS");
+    public static final Set<String> PREFLIGHT = Set.of("BLOCK", "WARN", "OFF");
     public static final int MAX_TARGETS = 100_000;
     private static final Pattern NAME = Pattern.compile("[\\x20-\\x7e]{1,200}");
     private static final TypeReference<List<PackageTarget>> TARGETS = new TypeReference<>() {};
@@ -87,6 +88,7 @@ public final class DeploymentService {
             boolean autoRollback,
             long expectedMinutes,
             List<DeploymentSpec.Check> healthChecks,
+            String preflight,
             List<RingView> rings,
             Map<String, Long> targets,
             JsonNode spec) {}
@@ -100,6 +102,7 @@ public final class DeploymentService {
             JsonNode before,
             int attempts,
             String detail,
+            String preflight,
             Instant updated) {}
 
     private final Jdbi jdbi;
@@ -179,8 +182,8 @@ public final class DeploymentService {
         ringOf.values().forEach(r -> ringSizes.merge(Integer.toString(r), 1L, Long::sum));
         jdbi.useTransaction(h -> {
             h.createUpdate("INSERT INTO deployment (id, name, state, spec, window_mode, reboot_policy, auto_rollback,"
-                            + " expected_seconds, health_checks, created_by, created_micros, updated_micros)"
-                            + " VALUES (:id, :n, :s, :spec, :w, :r, :ar, :e, :hc, :by, :t, :t)")
+                            + " expected_seconds, health_checks, preflight, created_by, created_micros, updated_micros)"
+                            + " VALUES (:id, :n, :s, :spec, :w, :r, :ar, :e, :hc, :pf, :by, :t, :t)")
                     .bind("id", id)
                     .bind("n", c.name)
                     .bind("s", States.PENDING_APPROVAL)
@@ -190,6 +193,7 @@ public final class DeploymentService {
                     .bind("ar", c.autoRollback ? 1 : 0)
                     .bind("e", c.expectedMinutes * 60L)
                     .bind("hc", write(c.checks))
+                    .bind("pf", c.preflight)
                     .bind("by", actor)
                     .bind("t", Micros.of(now))
                     .execute();
@@ -258,7 +262,8 @@ public final class DeploymentService {
             String reboot,
             boolean autoRollback,
             int expectedMinutes,
-            List<DeploymentSpec.Check> checks) {}
+            List<DeploymentSpec.Check> checks,
+            String preflight) {}
 
     private Checked check(DeploymentSpec spec) {
         if (spec == null) {
@@ -390,6 +395,10 @@ public final class DeploymentService {
         if (percents > 100.0 + 1e-9) {
             throw ApiException.invalid("rings: the percentages add up to " + percents + ", more than 100");
         }
+        String preflight = spec.preflight() == null ? "BLOCK" : spec.preflight().toUpperCase(Locale.ROOT);
+        if (!PREFLIGHT.contains(preflight)) {
+            throw ApiException.invalid("preflight: \"" + Strings.clip(spec.preflight()) + "\"; use BLOCK, WARN or OFF");
+        }
         return new Checked(
                 name,
                 kind,
@@ -398,7 +407,8 @@ public final class DeploymentService {
                 reboot,
                 spec.autoRollback() == null || spec.autoRollback(),
                 expected,
-                checks);
+                checks,
+                preflight);
     }
 
     static HealthCheck toCheck(DeploymentSpec.Check c) {
@@ -800,6 +810,7 @@ public final class DeploymentService {
                 ((Number) d.get("auto_rollback")).intValue() != 0,
                 ((Number) d.get("expected_seconds")).longValue() / 60,
                 checks,
+                (String) d.get("preflight"),
                 rings,
                 all,
                 spec);
@@ -836,6 +847,7 @@ public final class DeploymentService {
                     before == null ? null : json.readTree(before),
                     rs.getInt("attempts"),
                     rs.getString("detail"),
+                    rs.getString("preflight"),
                     Micros.instant(rs.getLong("updated_micros")));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -17,6 +17,9 @@ import java.util.List;
  * @param expectedMinutes how long one host's install may take; a job starts only when this fits in
  *     the open window (default 30)
  * @param healthChecks what each agent checks after installing or rolling back
+ * @param preflight before a host is patched, its agent checks that the versions a rollback would
+ *     restore can still be installed: {@code BLOCK} (default: a host that could not be rolled back is
+ *     not patched), {@code WARN} (patched anyway, the detail says so), {@code OFF}
  */
 public record DeploymentSpec(
         String name,
@@ -27,7 +30,8 @@ public record DeploymentSpec(
         String reboot,
         Boolean autoRollback,
         Integer expectedMinutes,
-        List<Check> healthChecks) {
+        List<Check> healthChecks,
+        String preflight) {
 
     public record What(String kind, List<Pkg> packages, List<String> advisories) {}
 

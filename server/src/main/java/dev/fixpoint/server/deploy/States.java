@@ -38,6 +38,9 @@ final class States {
     static final String T_FAILED = "failed";
     static final String T_UNHEALTHY = "unhealthy";
     static final String T_SKIPPED = "skipped";
+    /** Pre-flight found that a rollback could not restore this host: it is not patched. */
+    static final String T_BLOCKED = "blocked";
+
     static final String T_CANCELLED = "cancelled";
     static final String T_ROLLBACK_PENDING = "rollback_pending";
     static final String T_ROLLING_BACK = "rolling_back";

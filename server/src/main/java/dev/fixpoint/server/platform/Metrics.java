@@ -49,7 +49,7 @@ public final class Metrics {
 
     public final Counter jobsDispatched = Counter.builder()
             .name("fixpoint_jobs_dispatched_total")
-            .help("Signed jobs created for agents, by type (INSTALL, ROLLBACK, REBOOT)")
+            .help("Signed jobs created for agents, by type (INSTALL, ROLLBACK, REBOOT, PREFLIGHT)")
             .labelNames("type")
             .register(registry);
     public final Counter jobResults = Counter.builder()
@@ -74,7 +74,7 @@ public final class Metrics {
         for (String o : new String[] {"ok", "failed", "throttled"}) {
             logins.initLabelValues(o);
         }
-        for (String t : new String[] {"INSTALL", "ROLLBACK", "REBOOT"}) {
+        for (String t : new String[] {"INSTALL", "ROLLBACK", "REBOOT", "PREFLIGHT"}) {
             jobsDispatched.initLabelValues(t);
         }
         for (String o : new String[] {"completed", "halted", "rolled_back"}) {

@@ -218,6 +218,7 @@ class DeploymentApiTest {
         s.put("windows", "IMMEDIATE");
         s.put("reboot", "NEVER");
         s.put("healthChecks", List.of(Map.of("kind", "TCP_PORT", "target", "8080")));
+        s.put("preflight", "OFF"); // pre-flight has a test of its own
         s.putAll(extra);
         return s;
     }
@@ -593,6 +594,7 @@ class DeploymentApiTest {
             template.put("where", Map.of("groups", List.of(canary)));
             template.put("windows", "IMMEDIATE");
             template.put("reboot", "NEVER");
+            template.put("preflight", "OFF");
             // The first occurrence a few seconds from now, then daily.
             LocalDateTime soon =
                     LocalDateTime.now(ZoneOffset.UTC).plusSeconds(3).withNano(0);
@@ -672,6 +674,71 @@ class DeploymentApiTest {
                     .isEqualTo(d.get("id").asText());
             assertThat(s.server.audit().records().stream().map(r -> r.action()))
                     .contains("deployment_schedule.created", "deployment_schedule.fired");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void preflightAsksBeforeApprovalAndAHostThatCouldNotBeRolledBackIsNotPatched(String kind) throws Exception {
+        try (TestServer s = TestServer.start(kind, tmp, Map.of("deployments.tick.seconds", "1"))) {
+            String admin = s.adminToken();
+            String canary = group(s, admin, "canary");
+            Agent a1 = enroll(s, admin, "alma-1", canary);
+            Agent a2 = enroll(s, admin, "alma-2", canary);
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("preflight", "BLOCK");
+            extra.put("rings", List.of(Map.of("name", "all", "bakeMinutes", 0)));
+            String id = s.call("POST", "/api/v1/deployments", admin, spec("with pre-flight", canary, extra))
+                    .json()
+                    .get("id")
+                    .asText();
+            // Before approval each host is asked whether what a rollback would restore can be installed.
+            await(
+                    "pre-flight jobs",
+                    () -> !jobsFor(s, a1).isEmpty() && !jobsFor(s, a2).isEmpty());
+            SignedJob p1 = checkin(s, a1).get(0);
+            SignedJob p2 = checkin(s, a2).get(0);
+            assertThat(p1.job().type()).isEqualTo(JobType.PREFLIGHT);
+            assertThat(p1.job().packages())
+                    .as("the version installed now")
+                    .containsExactly(new PackageTarget("glibc", OLD, "x86_64"));
+            assertThat(p1.job().healthChecks()).isEmpty();
+            assertThat(state(s, admin, id)).isEqualTo("pending_approval");
+            assertThat(report(s, a1, p1, "SUCCEEDED", OLD, OLD).status()).isEqualTo(200);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("jobId", p2.job().id());
+            r.put("status", "FAILED");
+            r.put("before", List.of(state("glibc", OLD)));
+            r.put("after", List.of(state("glibc", OLD)));
+            r.put("detail", "glibc:x86_64 " + OLD + " is in no repository and not cached");
+            assertThat(s.call("POST", "/api/v1/agent/jobs/" + p2.job().id() + "/result", a2.credential, r)
+                            .status())
+                    .isEqualTo(200);
+            await("alma-2 blocked", () -> {
+                try {
+                    return s.call("GET", "/api/v1/deployments/" + id + "/targets?state=blocked", admin, null)
+                                    .json()
+                                    .get("total")
+                                    .asInt()
+                            == 1;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            JsonNode blocked = s.call("GET", "/api/v1/deployments/" + id + "/targets?state=blocked", admin, null)
+                    .json()
+                    .get("items")
+                    .get(0);
+            assertThat(blocked.get("hostname").asText()).isEqualTo("alma-2");
+            assertThat(blocked.get("detail").asText()).contains("not patched").contains("no repository");
+
+            s.call("POST", "/api/v1/deployments/" + id + "/approve", admin, null);
+            await("alma-1's install", () -> !jobsFor(s, a1).isEmpty());
+            SignedJob install = checkin(s, a1).get(0);
+            assertThat(install.job().type()).isEqualTo(JobType.INSTALL);
+            assertThat(checkin(s, a2)).as("the blocked host gets nothing").isEmpty();
+            assertThat(report(s, a1, install, "SUCCEEDED", OLD, NEW).status()).isEqualTo(200);
+            await("completion", () -> state(s, admin, id).equals("completed"));
         }
     }
 }
