@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fixpoint.app.Main;
+import dev.fixpoint.app.testing.ServerHttps;
 import dev.fixpoint.core.testing.Ci;
 import dev.fixpoint.server.FixpointServer;
 import dev.fixpoint.server.platform.Json;
 import dev.fixpoint.server.platform.ServerConfig;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -18,13 +18,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,7 +59,7 @@ class FleetLoopTest {
             String url = server.url().toString().replace("localhost", "127.0.0.1");
             String fingerprint = server.started().fingerprint();
             assertThat(server.started().certificateCreated()).isTrue();
-            HttpClient http = client(tmp.resolve("data").resolve("tls"));
+            HttpClient http = ServerHttps.client(tmp.resolve("data").resolve("tls"));
             ObjectMapper json = Json.mapper();
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (!server.feedsReady() && System.nanoTime() < deadline) {
@@ -70,7 +67,7 @@ class FleetLoopTest {
             }
             assertThat(get(http, url + "/readyz", null).statusCode()).isEqualTo(200);
 
-            String token = login(http, json, url);
+            String token = ServerHttps.adminToken(http, json, url, "an admin password for the test");
             JsonNode enrollment = json.readTree(
                     post(http, url + "/api/v1/enrollment-tokens", token, "{\"description\":\"fleet loop test\"}")
                             .body());
@@ -139,45 +136,6 @@ class FleetLoopTest {
     private static int fixpoint(StringWriter printed, String... args) {
         PrintWriter w = new PrintWriter(printed, true);
         return Main.run(args, w, w);
-    }
-
-    private static HttpClient client(Path tls) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        char[] pw = Files.readString(tls.resolve("server.p12.password")).strip().toCharArray();
-        try (InputStream in = Files.newInputStream(tls.resolve("server.p12"))) {
-            ks.load(in, pw);
-        }
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("server", ks.getCertificate("fixpoint"));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).build();
-    }
-
-    private static String login(HttpClient http, ObjectMapper json, String url) throws Exception {
-        HttpResponse<String> login = http.send(
-                HttpRequest.newBuilder(URI.create(url + "/api/v1/auth/login"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"username\":\"admin\",\"password\":\"an admin password for the test\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
-        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-        String csrf = json.readTree(login.body()).get("csrfToken").asText();
-        HttpResponse<String> tok = http.send(
-                HttpRequest.newBuilder(URI.create(url + "/api/v1/tokens"))
-                        .header("Content-Type", "application/json")
-                        .header("Cookie", cookie)
-                        .header("X-CSRF-Token", csrf)
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"test\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(tok.statusCode()).as(tok.body()).isEqualTo(201);
-        return json.readTree(tok.body()).get("secret").asText();
     }
 
     private static HttpResponse<String> get(HttpClient http, String url, String token) throws Exception {

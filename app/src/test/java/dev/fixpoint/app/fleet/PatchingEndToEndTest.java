@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fixpoint.app.Main;
+import dev.fixpoint.app.testing.ServerHttps;
 import dev.fixpoint.core.testing.Ci;
 import dev.fixpoint.server.FixpointServer;
 import dev.fixpoint.server.platform.Json;
 import dev.fixpoint.server.platform.ServerConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,8 +34,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,10 +140,10 @@ class PatchingEndToEndTest {
                 ServerConfig.load(null, Map.of(), o), false, Clock.systemUTC(), new java.io.PrintStream(System.out))) {
             String url = server.url().toString().replace("localhost", "127.0.0.1");
             String fingerprint = server.started().fingerprint().replace(":", "").toLowerCase(Locale.ROOT);
-            HttpClient http = client(data.resolve("tls"));
+            HttpClient http = ServerHttps.client(data.resolve("tls"));
             ObjectMapper json = Json.mapper();
             await("feeds", Duration.ofSeconds(60), server::feedsReady);
-            Api api = new Api(http, json, url, login(http, json, url));
+            Api api = new Api(http, json, url, ServerHttps.adminToken(http, json, url, ADMIN_PASSWORD));
 
             String canary = api.post("/api/v1/groups", Map.of("name", "canary"))
                     .get("id")
@@ -392,45 +389,6 @@ class PatchingEndToEndTest {
             assertThat(r.statusCode()).as(path + ": " + r.body()).isBetween(200, 299);
             return json.readTree(r.body());
         }
-    }
-
-    private static String login(HttpClient http, ObjectMapper json, String url) throws Exception {
-        HttpResponse<String> login = http.send(
-                HttpRequest.newBuilder(URI.create(url + "/api/v1/auth/login"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                json.writeValueAsString(Map.of("username", "admin", "password", ADMIN_PASSWORD))))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
-        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-        String csrf = json.readTree(login.body()).get("csrfToken").asText();
-        HttpResponse<String> tok = http.send(
-                HttpRequest.newBuilder(URI.create(url + "/api/v1/tokens"))
-                        .header("Content-Type", "application/json")
-                        .header("Cookie", cookie)
-                        .header("X-CSRF-Token", csrf)
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"e2e\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(tok.statusCode()).as(tok.body()).isEqualTo(201);
-        return json.readTree(tok.body()).get("secret").asText();
-    }
-
-    private static HttpClient client(Path tls) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        char[] pw = Files.readString(tls.resolve("server.p12.password")).strip().toCharArray();
-        try (InputStream in = Files.newInputStream(tls.resolve("server.p12"))) {
-            ks.load(in, pw);
-        }
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("server", ks.getCertificate("fixpoint"));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).build();
     }
 
     private void build(String version, Path deb, boolean healthy) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fixpoint.app.Main;
+import dev.fixpoint.app.testing.ServerHttps;
 import dev.fixpoint.core.inventory.InstalledPackage;
 import dev.fixpoint.core.inventory.Inventory;
 import dev.fixpoint.core.inventory.InventoryHash;
@@ -27,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -37,8 +37,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,8 +101,8 @@ class OperatorCommandsTest {
         }
         url = server.url().toString().replace("localhost", "127.0.0.1");
         fingerprint = server.started().fingerprint();
-        http = client(tmp.resolve("data").resolve("tls"));
-        token = login();
+        http = ServerHttps.client(tmp.resolve("data").resolve("tls"));
+        token = ServerHttps.adminToken(http, JSON, url, ADMIN_PASSWORD);
         SECRETS.add(token);
         hostId = enroll("alma-1");
     }
@@ -605,22 +603,6 @@ class OperatorCommandsTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    private static HttpClient client(Path tls) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        char[] pw = Files.readString(tls.resolve("server.p12.password")).strip().toCharArray();
-        try (InputStream in = Files.newInputStream(tls.resolve("server.p12"))) {
-            ks.load(in, pw);
-        }
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("server", ks.getCertificate("fixpoint"));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).build();
-    }
-
     private static HttpResponse<String> call(String method, String path, String bearer, Object body) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30));
         if (bearer != null) {
@@ -633,30 +615,6 @@ class OperatorCommandsTest {
                 .as(method + " " + path + ": " + resp.body())
                 .isBetween(200, 299);
         return resp;
-    }
-
-    /** Logs in as admin and makes an API token, as an operator would in the web UI. */
-    private static String login() throws Exception {
-        HttpResponse<String> login = http.send(
-                HttpRequest.newBuilder(URI.create(url + "/api/v1/auth/login"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                JSON.writeValueAsString(Map.of("username", "admin", "password", ADMIN_PASSWORD))))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
-        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-        String csrf = JSON.readTree(login.body()).get("csrfToken").asText();
-        HttpResponse<String> tok = http.send(
-                HttpRequest.newBuilder(URI.create(url + "/api/v1/tokens"))
-                        .header("Content-Type", "application/json")
-                        .header("Cookie", cookie)
-                        .header("X-CSRF-Token", csrf)
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"cli test\",\"expiresInDays\":1}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(tok.statusCode()).as(tok.body()).isEqualTo(201);
-        return JSON.readTree(tok.body()).get("secret").asText();
     }
 
     /** A host enrolled through the agent protocol, checked in, with glibc (old) and bash installed. */
