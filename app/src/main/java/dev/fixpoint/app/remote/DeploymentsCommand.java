@@ -51,7 +51,8 @@ import picocli.CommandLine.Spec;
             DeploymentsCommand.Resume.class,
             DeploymentsCommand.Cancel.class,
             DeploymentsCommand.Rollback.class,
-            DeploymentsCommand.Watch.class
+            DeploymentsCommand.Watch.class,
+            SchedulesCommand.class
         })
 public final class DeploymentsCommand implements Runnable {
 

@@ -692,4 +692,54 @@ class OperatorCommandsTest {
                         pkgs));
         return enrolled.get("hostId").asText();
     }
+
+    @Test
+    void recurringDeploymentsAreCreatedListedAndDeleted() throws Exception {
+        Path template = tmp.resolve("template.json");
+        Files.writeString(
+                template,
+                "{\"what\":{\"kind\":\"SECURITY\"},\"where\":{\"allHosts\":true},"
+                        + "\"windows\":\"HOST_WINDOWS\",\"reboot\":\"IF_REQUIRED\"}");
+        Run created = cli(
+                "deployments",
+                "schedules",
+                "create",
+                "--name",
+                "patch tuesday",
+                "--template",
+                template.toString(),
+                "--rrule",
+                "FREQ=WEEKLY;BYDAY=TU",
+                "--zone",
+                "Europe/Berlin",
+                "--first-start",
+                "2026-12-01T00:00",
+                "--auto-approve");
+        assertThat(created.code()).as(created.toString()).isZero();
+        assertThat(created.out())
+                .contains("Created recurring deployment")
+                .contains("patch tuesday")
+                .contains("approved by it");
+        String id = created.out().replaceAll("(?s).*recurring deployment ([0-9a-f-]{36}).*", "$1");
+        Run list = cli("deployments", "schedules", "list");
+        assertThat(list.out()).contains("patch tuesday").contains("FREQ=WEEKLY;BYDAY=TU Europe/Berlin");
+        Run bad = cli(
+                "deployments",
+                "schedules",
+                "create",
+                "--name",
+                "bad",
+                "--template",
+                template.toString(),
+                "--rrule",
+                "FREQ=SOMETIMES",
+                "--zone",
+                "UTC",
+                "--first-start",
+                "2026-12-01T00:00");
+        assertThat(bad.code()).as(bad.toString()).isEqualTo(1);
+        assertThat(bad.err()).contains("FREQ");
+        assertThat(cli("deployments", "schedules", "delete", id).code()).isZero();
+        assertThat(cli("deployments", "schedules", "list").out()).contains("No recurring deployments.");
+    }
 }
