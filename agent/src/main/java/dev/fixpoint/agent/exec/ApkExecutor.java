@@ -141,10 +141,35 @@ public final class ApkExecutor implements PackageExecutor {
 
     private final Config config;
     private final ApkDatabase db;
+    private final ApkPreflight preflight;
 
     public ApkExecutor(Config config) {
         this.config = Objects.requireNonNull(config, "config");
         this.db = new ApkDatabase(config.installedDb());
+        this.preflight = new ApkPreflight(
+                config.apk(),
+                config.root(),
+                config.apkOptions(),
+                db,
+                config.archFile(),
+                config.timeout().compareTo(Preflight.QUERY_TIMEOUT) < 0 ? config.timeout() : Preflight.QUERY_TIMEOUT);
+    }
+
+    /** Checks, changing nothing, that each listed version is obtainable ({@link ApkPreflight}). */
+    @Override
+    public JobResult preflight(VerifiedJob verified) {
+        long start = System.nanoTime();
+        if (verified.family() != PackageFamily.APK) {
+            return notStarted(verified.job(), List.of(), start, "verified for " + verified.family() + ", not for apk");
+        }
+        if (verified.job().type() != JobType.PREFLIGHT) {
+            return notStarted(
+                    verified.job(),
+                    List.of(),
+                    start,
+                    "not a PREFLIGHT job: " + verified.job().type());
+        }
+        return preflight.check(verified.job());
     }
 
     public JobResult execute(VerifiedJob verified) {

@@ -4,6 +4,7 @@ import dev.fixpoint.core.job.InvalidJobException;
 import dev.fixpoint.core.job.Job;
 import dev.fixpoint.core.job.JobResult;
 import dev.fixpoint.core.job.JobResult.Status;
+import dev.fixpoint.core.job.JobType;
 import dev.fixpoint.core.job.PackageFamily;
 import dev.fixpoint.core.job.PackageState;
 import dev.fixpoint.core.job.PackageTarget;
@@ -101,10 +102,43 @@ public final class AptExecutor implements PackageExecutor {
 
     private final Config config;
     private final DpkgDatabase dpkg;
+    private final AptPreflight preflight;
 
+    /** An executor whose PREFLIGHT check runs {@code apt-cache} and looks under the root {@code /}. */
     public AptExecutor(Config config) {
+        this(config, "apt-cache", Path.of("/"));
+    }
+
+    /**
+     * @param aptCache the apt-cache program, for PREFLIGHT jobs
+     * @param root the root directory apt's archive cache is found under, for PREFLIGHT jobs
+     */
+    public AptExecutor(Config config, String aptCache, Path root) {
         this.config = Objects.requireNonNull(config, "config");
         this.dpkg = new DpkgDatabase(config.dpkgStatus());
+        this.preflight = new AptPreflight(
+                aptCache,
+                root,
+                config.aptOptions(),
+                config.dpkgStatus(),
+                config.timeout().compareTo(Preflight.QUERY_TIMEOUT) < 0 ? config.timeout() : Preflight.QUERY_TIMEOUT);
+    }
+
+    /** Checks, changing nothing, that each listed version is obtainable ({@link AptPreflight}). */
+    @Override
+    public JobResult preflight(VerifiedJob verified) {
+        long start = System.nanoTime();
+        if (verified.family() != PackageFamily.DPKG) {
+            return notStarted(verified.job(), List.of(), start, "verified for " + verified.family() + ", not for dpkg");
+        }
+        if (verified.job().type() != JobType.PREFLIGHT) {
+            return notStarted(
+                    verified.job(),
+                    List.of(),
+                    start,
+                    "not a PREFLIGHT job: " + verified.job().type());
+        }
+        return preflight.check(verified.job());
     }
 
     public JobResult execute(VerifiedJob verified) {

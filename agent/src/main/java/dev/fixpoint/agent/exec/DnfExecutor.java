@@ -166,11 +166,30 @@ public final class DnfExecutor implements PackageExecutor {
 
     private final Config config;
     private final RpmDatabase rpm;
+    private final DnfPreflight preflight;
 
     public DnfExecutor(Config config) {
         this.config = Objects.requireNonNull(config, "config");
         Duration q = config.timeout().compareTo(QUERY_TIMEOUT) < 0 ? config.timeout() : QUERY_TIMEOUT;
         this.rpm = new RpmDatabase(config.rpm(), config.root(), q);
+        this.preflight = new DnfPreflight(config.dnf(), config.root(), config.dnfOptions(), rpm, q);
+    }
+
+    /** Checks, changing nothing, that each listed build is obtainable ({@link DnfPreflight}). */
+    @Override
+    public JobResult preflight(VerifiedJob verified) {
+        long start = System.nanoTime();
+        if (verified.family() != PackageFamily.RPM) {
+            return notStarted(verified.job(), List.of(), start, "verified for " + verified.family() + ", not for rpm");
+        }
+        if (verified.job().type() != JobType.PREFLIGHT) {
+            return notStarted(
+                    verified.job(),
+                    List.of(),
+                    start,
+                    "not a PREFLIGHT job: " + verified.job().type());
+        }
+        return preflight.check(verified.job());
     }
 
     public JobResult execute(VerifiedJob verified) {

@@ -16,6 +16,8 @@ import dev.fixpoint.agent.exec.JobKeyFile;
 import dev.fixpoint.agent.exec.JobVerifier;
 import dev.fixpoint.agent.exec.PackageExecutor;
 import dev.fixpoint.agent.exec.SeenJobs;
+import dev.fixpoint.agent.exec.VerifiedJob;
+import dev.fixpoint.core.job.JobResult;
 import dev.fixpoint.core.job.PackageFamily;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -311,14 +313,21 @@ public final class Agent {
     private static Map<PackageFamily, PackageExecutor> executors(boolean live, Path root, AgentConfig config) {
         Map<PackageFamily, PackageExecutor> m = new EnumMap<>(PackageFamily.class);
         if (!live) {
+            String why = "this agent reports on " + root + ", not on the system it runs on; package jobs run"
+                    + " only with --root /";
+            PackageExecutor none = new PackageExecutor() {
+                @Override
+                public JobResult execute(VerifiedJob job) {
+                    return JobRunner.notStarted(job.job(), why, System.nanoTime());
+                }
+
+                @Override
+                public JobResult preflight(VerifiedJob job) {
+                    return JobRunner.notStarted(job.job(), why, System.nanoTime());
+                }
+            };
             for (PackageFamily f : PackageFamily.values()) {
-                m.put(
-                        f,
-                        job -> JobRunner.notStarted(
-                                job.job(),
-                                "this agent reports on " + root + ", not on the system it runs on; package jobs run"
-                                        + " only with --root /",
-                                System.nanoTime()));
+                m.put(f, none);
             }
             return m;
         }

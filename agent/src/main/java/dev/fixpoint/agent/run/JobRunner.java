@@ -36,6 +36,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>INSTALL, ROLLBACK: the executor for the host's package family, then the job's health checks
  *       when the packages reached their targets ({@link HealthChecker#afterPackages});
+ *   <li>PREFLIGHT: the read-only check of the host's family ({@link PackageExecutor#preflight}): is each
+ *       listed exact version obtainable? Nothing is installed, downloaded or locked; no health checks;
  *   <li>REBOOT: a {@code SUCCEEDED} result "reboot requested" is spooled and delivered, then the reboot
  *       command runs (the result survives the reboot in the spool if delivery failed);
  *   <li>REFRESH_INVENTORY: the inventory is collected and spooled.
@@ -171,6 +173,9 @@ final class JobRunner {
                 case ROLLBACK:
                     changed |= packages(job);
                     break;
+                case PREFLIGHT:
+                    preflight(job);
+                    break;
                 case REFRESH_INVENTORY:
                     refreshInventory(job, loop);
                     break;
@@ -211,6 +216,24 @@ final class JobRunner {
         finish(r);
         spool.finished(j.id());
         return r.exitCode() != JobResult.NOT_RUN;
+    }
+
+    /** A PREFLIGHT: the family's read-only check ({@link PackageExecutor#preflight}); changes nothing. */
+    private void preflight(VerifiedJob job) throws IOException {
+        Job j = job.job();
+        spool.running(j.id(), body(failed(j, INTERRUPTED_DETAIL)));
+        long start = System.nanoTime();
+        JobResult r;
+        try {
+            PackageExecutor executor = settings.executors().get(job.family());
+            r = executor == null
+                    ? notStarted(j, "no pre-flight check for this package manager yet (" + job.family() + ")", start)
+                    : executor.preflight(job);
+        } catch (RuntimeException e) {
+            r = result(j, Status.FAILED, "the agent failed while checking: " + e, start);
+        }
+        finish(r);
+        spool.finished(j.id());
     }
 
     private void refreshInventory(VerifiedJob job, Loop loop) throws IOException {

@@ -21,6 +21,7 @@ import dev.fixpoint.agent.testing.TestCertificates;
 import dev.fixpoint.core.inventory.PendingUpdate;
 import dev.fixpoint.core.job.HealthCheck;
 import dev.fixpoint.core.job.Job;
+import dev.fixpoint.core.job.JobResult;
 import dev.fixpoint.core.job.JobType;
 import dev.fixpoint.core.job.PackageFamily;
 import dev.fixpoint.core.job.PackageTarget;
@@ -404,6 +405,56 @@ class AgentLoopTest {
         assertThat(aptRuns()).isEqualTo(1);
         assertThat(server.requests("/result")).hasSize(1);
         assertThat(log.toString()).doesNotContain("refused");
+    }
+
+    @Test
+    void aPreflightJobIsCheckedAndReportedAndChangesNothing() throws Exception {
+        Path aptCache = tmp.resolve("apt-cache");
+        Files.writeString(
+                aptCache,
+                "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + tmp.resolve("apt-cache.argv") + "'\n"
+                        + "printf 'Package: fixpoint-testpkg\\nVersion: 1.1\\nArchitecture: all\\n"
+                        + "Filename: ./fixpoint-testpkg_1.1_all.deb\\n\\n'\n");
+        Files.setPosixFilePermissions(aptCache, PosixFilePermissions.fromString("rwx------"));
+        Path status = root.resolve("var/lib/dpkg/status");
+        String statusBefore = Files.readString(status);
+        Map<PackageFamily, PackageExecutor> executors = Map.of(
+                PackageFamily.DPKG,
+                new AptExecutor(
+                        new AptExecutor.Config(
+                                fakeAptGet().toString(),
+                                status,
+                                List.of(),
+                                List.of(),
+                                0,
+                                List.of(),
+                                Duration.ofSeconds(20)),
+                        aptCache.toString(),
+                        root));
+        Job preflight = job(JobType.PREFLIGHT, List.of(), V11);
+        server.queue(preflight);
+
+        assertThat(jobLoop(new FakeTime(1), settings(executors, quickHealth())).once())
+                .as(log.toString())
+                .isEqualTo(AgentLoop.Outcome.DELIVERED);
+
+        assertThat(Files.readAllLines(tmp.resolve("apt-cache.argv")))
+                .containsExactly("show", "--", "fixpoint-testpkg=1.1");
+        assertThat(aptRuns()).isZero();
+        assertThat(Files.readString(status)).isEqualTo(statusBefore);
+        // Nothing changed, so no second check-in at once.
+        assertThat(paths())
+                .containsExactly("/api/v1/agent/checkin", "/api/v1/agent/inventory", "/api/v1/agent/jobs/ID/result");
+        JsonNode r = server.results().get(preflight.id());
+        assertThat(r.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(r.path("detail").asText()).isEqualTo("every listed version is obtainable");
+        assertThat(r.path("exitCode").asInt()).isEqualTo(JobResult.NOT_RUN);
+        String absent =
+                "[{\"name\":\"fixpoint-testpkg\",\"arch\":\"all\",\"version\":null," + "\"status\":\"not-installed\"}]";
+        assertThat(r.path("before").toString()).isEqualTo(absent);
+        assertThat(r.path("after").toString()).isEqualTo(absent);
+        assertThat(r.path("health").toString()).isEqualTo("[]");
+        assertThat(spool.entries()).isEmpty();
     }
 
     @Test
