@@ -36,9 +36,10 @@ import java.util.Set;
  *       them). Only the name is looked at (a non-empty regular file), not its contents.
  * </ol>
  *
- * {@code apt-cache} takes no dpkg or apt lock. Note that {@code apt-get install name=version}, as the
- * executor runs it, only finds versions apt knows from its lists: a version found only in the archive
- * cache is reported as such, in the result's detail.
+ * {@code apt-cache} takes no dpkg or apt lock. {@code apt-get install name=version}, as the executor
+ * runs a rollback, only finds versions apt knows from its lists (real apt 2.6: "Version '1.0' for 'x'
+ * was not found" with the .deb in the archive cache), so a version found only in the archive cache is
+ * reported as not restorable, saying where it is.
  */
 final class AptPreflight {
     private final String aptCache;
@@ -132,7 +133,10 @@ final class AptPreflight {
                 found.add(Preflight.Where.NOWHERE);
             }
         }
-        return Preflight.result(job, states, found, "apt's cache (" + archives + ")", String.join(" ", argv), start);
+        // apt-get install name=version (the rollback) resolves versions from apt's lists only, never from
+        // the archive cache: a version only there cannot be restored (checked with real apt).
+        return Preflight.result(
+                job, states, found, "apt's cache (" + archives + ")", false, String.join(" ", argv), start);
     }
 
     /** "name version arch" of each record that came from a repository (has {@code Filename:}). */

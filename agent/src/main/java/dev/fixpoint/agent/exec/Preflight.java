@@ -40,6 +40,22 @@ final class Preflight {
      */
     static JobResult result(
             Job job, List<PackageState> states, List<Where> found, String cache, String query, long start) {
+        return result(job, states, found, cache, true, query, start);
+    }
+
+    /**
+     * As above; {@code cacheRestores} false when the rollback command cannot install a version that is
+     * only in the cache (apt: {@code apt-get install name=version} finds versions in its lists only), so
+     * such a version counts as missing.
+     */
+    static JobResult result(
+            Job job,
+            List<PackageState> states,
+            List<Where> found,
+            String cache,
+            boolean cacheRestores,
+            String query,
+            long start) {
         List<String> missing = new ArrayList<>();
         List<String> cachedOnly = new ArrayList<>();
         for (int i = 0; i < found.size(); i++) {
@@ -47,6 +63,10 @@ final class Preflight {
             if (found.get(i) == Where.NOWHERE) {
                 missing.add(t.key() + " " + t.version() + " is in no repository and not in " + cache
                         + ": a rollback could not restore it");
+            } else if (found.get(i) == Where.CACHE && !cacheRestores) {
+                missing.add(t.key() + " " + t.version() + " is only in " + cache + ", in no repository: the"
+                        + " rollback's package manager installs versions from its repositories only, so it could"
+                        + " not restore it");
             } else if (found.get(i) == Where.CACHE) {
                 cachedOnly.add(t.key() + " " + t.version());
             }
