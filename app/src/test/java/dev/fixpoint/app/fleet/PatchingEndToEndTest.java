@@ -46,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * temporary directory that only the agents' apt sees (their own configuration file points apt at it).
  * 1.0 is installed; an advisory fixed in 1.1 is published in the server's feed store; the real server
  * and two real agents (two identities on this one machine, the canary and the rest) run. A deployment
- * with two rings rolls 1.1 out and the finding resolves; then a deployment of 1.2 fails the canary's
+ * with two rings (each host first answering a pre-flight: can what a rollback restores be installed?)
+ * rolls 1.1 out and the finding resolves; then a deployment of 1.2 fails the canary's
  * health check, halts before the second ring, and the rollback restores 1.1 exactly.
  */
 class PatchingEndToEndTest {
@@ -241,14 +242,22 @@ class PatchingEndToEndTest {
                             t.get("hostname").asText(), t.get("state").asText()));
             assertThat(states).containsEntry("e2e-canary", "rolled_back").containsEntry("e2e-rest", "cancelled");
             JsonNode jobs = api.get("/api/v1/deployments/" + id2 + "/jobs");
-            List<String> kinds = new ArrayList<>();
-            jobs.get("items")
-                    .forEach(j -> kinds.add(
-                            j.get("type").asText() + " " + j.get("resultStatus").asText()));
-            assertThat(kinds)
-                    .as("no job ever reached the second ring")
-                    .containsExactly("INSTALL UNHEALTHY", "ROLLBACK SUCCEEDED");
-            JsonNode unhealthy = jobs.get("items").get(0).get("result");
+            Map<String, List<String>> byHost = new LinkedHashMap<>();
+            jobs.get("items").forEach(j -> byHost.computeIfAbsent(
+                            j.get("hostId").asText(), k -> new ArrayList<>())
+                    .add(j.get("type").asText() + " " + j.get("resultStatus").asText()));
+            assertThat(byHost.get(ids.get("e2e-canary")))
+                    .as("pre-flight (1.1 can be restored), then the broken install and its rollback")
+                    .containsExactly("PREFLIGHT SUCCEEDED", "INSTALL UNHEALTHY", "ROLLBACK SUCCEEDED");
+            assertThat(byHost.get(ids.get("e2e-rest")))
+                    .as("the second ring got its pre-flight only: no install ever reached it")
+                    .containsExactly("PREFLIGHT SUCCEEDED");
+            JsonNode unhealthy = null;
+            for (JsonNode j : jobs.get("items")) {
+                if (j.get("type").asText().equals("INSTALL")) {
+                    unhealthy = j.get("result");
+                }
+            }
             assertThat(unhealthy.get("health").get(0).get("ok").asBoolean()).isFalse();
             assertThat(unhealthy.get("after").get(0).get("version").asText()).isEqualTo("1.2");
 
