@@ -741,4 +741,50 @@ class DeploymentApiTest {
             await("completion", () -> state(s, admin, id).equals("completed"));
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite"})
+    void aHostThatNeedsARebootIsRebootedAndDoneOnlyWhenItComesBackFromANewBoot(String kind) throws Exception {
+        try (TestServer s = TestServer.start(kind, tmp, Map.of("deployments.tick.seconds", "1"))) {
+            String admin = s.adminToken();
+            String canary = group(s, admin, "canary");
+            Agent a1 = enroll(s, admin, "alma-1", canary);
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("reboot", "IF_REQUIRED");
+            extra.put("rings", List.of(Map.of("name", "all", "bakeMinutes", 0)));
+            String id = s.call("POST", "/api/v1/deployments", admin, spec("kernel", canary, extra))
+                    .json()
+                    .get("id")
+                    .asText();
+            s.call("POST", "/api/v1/deployments/" + id + "/approve", admin, null);
+            await("the install", () -> !jobsFor(s, a1).isEmpty());
+            SignedJob install = checkin(s, a1).get(0);
+            assertThat(report(s, a1, install, "SUCCEEDED", OLD, NEW).status()).isEqualTo(200);
+            // The agent checks in at once after a job: now it asks for a reboot.
+            a1.rebootRequired = true;
+            await("the reboot job", () -> {
+                List<SignedJob> j = jobsFor(s, a1);
+                return !j.isEmpty() && j.get(0).job().type() == JobType.REBOOT;
+            });
+            SignedJob reboot = checkin(s, a1).get(0);
+            assertThat(reboot.job().packages()).isEmpty();
+            assertThat(report(s, a1, reboot, "SUCCEEDED", OLD, NEW).status()).isEqualTo(200);
+            Thread.sleep(1500);
+            assertThat(state(s, admin, id))
+                    .as("not done before the host comes back")
+                    .isEqualTo("running");
+            // Back from a new boot, no longer asking for one.
+            a1.bootId = "boot-2";
+            a1.rebootRequired = false;
+            checkin(s, a1);
+            await("completion", () -> state(s, admin, id).equals("completed"));
+            JsonNode t = s.call("GET", "/api/v1/deployments/" + id + "/targets", admin, null)
+                    .json()
+                    .get("items")
+                    .get(0);
+            assertThat(t.get("state").asText()).isEqualTo("succeeded");
+            assertThat(t.get("detail").asText()).contains("installed and rebooted");
+            assertThat(s.server.audit().records().stream().map(r -> r.action())).contains("host.rebooted");
+        }
+    }
 }
