@@ -39,6 +39,7 @@ CREATE TABLE deployment (
     expected_seconds  BIGINT  NOT NULL,
     health_checks     TEXT    NOT NULL,
     preflight         TEXT    NOT NULL DEFAULT 'BLOCK',
+    offline_seconds   BIGINT  NOT NULL DEFAULT 3600,
     current_ring      INTEGER NOT NULL DEFAULT 0,
     created_by        TEXT    NOT NULL,
     created_micros    BIGINT  NOT NULL,

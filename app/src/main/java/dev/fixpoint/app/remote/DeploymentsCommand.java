@@ -507,6 +507,13 @@ public final class DeploymentsCommand implements Runnable {
         boolean noAutoRollback;
 
         @Option(
+                names = "--offline-minutes",
+                paramLabel = "N",
+                description = "Give up a host of the running ring not seen for N minutes (default 60): it counts"
+                        + " as not succeeded, and the ring's minimum success ratio decides.")
+        Integer offlineMinutes;
+
+        @Option(
                 names = "--preflight",
                 paramLabel = "MODE",
                 description = "block (default: a host whose rollback versions can no longer be installed is not"
@@ -580,6 +587,7 @@ public final class DeploymentsCommand implements Runnable {
                     || reboot != null
                     || noAutoRollback
                     || preflight != null
+                    || offlineMinutes != null
                     || expectedMinutes != null
                     || health != null;
         }
@@ -670,7 +678,8 @@ public final class DeploymentsCommand implements Runnable {
                     noAutoRollback ? Boolean.FALSE : null,
                     expectedMinutes,
                     checks,
-                    preflight == null ? null : DeploymentFlags.preflight(preflight));
+                    preflight == null ? null : DeploymentFlags.preflight(preflight),
+                    offlineMinutes);
         }
     }
 

@@ -124,7 +124,8 @@ public final class DeploymentEngine {
             List<HealthCheck> checks,
             int currentRing,
             int rings,
-            String preflight) {}
+            String preflight,
+            Duration offline) {}
 
     private record R(
             int index,
@@ -172,7 +173,8 @@ public final class DeploymentEngine {
                             checks,
                             rs.getInt("current_ring"),
                             rs.getInt("rings"),
-                            rs.getString("preflight"));
+                            rs.getString("preflight"),
+                            Duration.ofSeconds(rs.getLong("offline_seconds")));
                 })
                 .one();
     }
@@ -392,6 +394,7 @@ public final class DeploymentEngine {
                     "deployment:" + d.id(),
                     Map.of("ring", ring.name()));
         }
+        giveUpOffline(h, d, ring, now);
         Map<String, Long> counts = new HashMap<>();
         h.createQuery("SELECT state, COUNT(*) FROM deployment_target WHERE deployment_id = :d AND ring_index = :i"
                         + " GROUP BY state")
@@ -488,6 +491,32 @@ public final class DeploymentEngine {
         return true; // the next ring starts in the next transaction
     }
 
+    /**
+     * A host of the running ring that has not been seen for the deployment's offline time, with no
+     * job of the deployment out, is given up: {@code offline}, neither a success nor a failure, so the
+     * ring's minimum success ratio decides whether the deployment goes on without it.
+     */
+    private void giveUpOffline(Handle h, D d, R ring, Instant now) {
+        long cutoff = Micros.of(now.minus(d.offline()));
+        int n = h.createUpdate("UPDATE deployment_target SET state = 'offline', detail = :detail, updated_micros = :t"
+                        + " WHERE deployment_id = :d AND ring_index = :i AND state = 'pending'"
+                        + " AND host_id IN (SELECT id FROM host WHERE last_seen_micros < :cutoff)")
+                .bind("detail", "given up: not seen for " + minutes(d.offline()) + " while its ring ran")
+                .bind("t", Micros.of(now))
+                .bind("d", d.id())
+                .bind("i", ring.index())
+                .bind("cutoff", cutoff)
+                .execute();
+        if (n > 0) {
+            audit.append(
+                    h,
+                    "system:deployments",
+                    "deployment.hosts_offline",
+                    "deployment:" + d.id(),
+                    Map.of("ring", ring.name(), "hosts", Integer.toString(n)));
+        }
+    }
+
     private void halt(Handle h, D d, R ring, String reason, Instant now) {
         long t = Micros.of(now);
         DeploymentService.cancelQueuedJobs(h, d.id(), Set.of("INSTALL"));
@@ -540,7 +569,8 @@ public final class DeploymentEngine {
                         d.checks(),
                         d.currentRing(),
                         d.rings(),
-                        d.preflight()),
+                        d.preflight(),
+                        d.offline()),
                 now);
     }
 
@@ -776,7 +806,8 @@ public final class DeploymentEngine {
                             d.checks(),
                             d.currentRing(),
                             d.rings(),
-                            d.preflight()),
+                            d.preflight(),
+                            d.offline()),
                     policies.get(t.hostId()),
                     now);
             if (deadline == null) {

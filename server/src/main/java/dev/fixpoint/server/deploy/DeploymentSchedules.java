@@ -98,7 +98,8 @@ public final class DeploymentSchedules {
                 t0.autoRollback(),
                 t0.expectedMinutes(),
                 t0.healthChecks(),
-                t0.preflight()));
+                t0.preflight(),
+                t0.offlineMinutes()));
         String id = UUID.randomUUID().toString();
         String template;
         try {
@@ -187,7 +188,8 @@ public final class DeploymentSchedules {
                         t.autoRollback(),
                         t.expectedMinutes(),
                         t.healthChecks(),
-                        t.preflight());
+                        t.preflight(),
+                        t.offlineMinutes());
                 deployment = deployments.create("schedule:" + s.name(), spec).id();
                 if (s.autoApprove()) {
                     deployments.approve(deployment, "schedule:" + s.name(), "scheduled at " + due.get());

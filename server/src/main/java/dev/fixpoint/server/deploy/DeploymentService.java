@@ -181,9 +181,10 @@ public final class DeploymentService {
         Map<String, Long> ringSizes = new HashMap<>();
         ringOf.values().forEach(r -> ringSizes.merge(Integer.toString(r), 1L, Long::sum));
         jdbi.useTransaction(h -> {
-            h.createUpdate("INSERT INTO deployment (id, name, state, spec, window_mode, reboot_policy, auto_rollback,"
-                            + " expected_seconds, health_checks, preflight, created_by, created_micros, updated_micros)"
-                            + " VALUES (:id, :n, :s, :spec, :w, :r, :ar, :e, :hc, :pf, :by, :t, :t)")
+            h.createUpdate(
+                            "INSERT INTO deployment (id, name, state, spec, window_mode, reboot_policy, auto_rollback,"
+                                    + " expected_seconds, health_checks, preflight, offline_seconds, created_by, created_micros,"
+                                    + " updated_micros) VALUES (:id, :n, :s, :spec, :w, :r, :ar, :e, :hc, :pf, :off, :by, :t, :t)")
                     .bind("id", id)
                     .bind("n", c.name)
                     .bind("s", States.PENDING_APPROVAL)
@@ -194,6 +195,7 @@ public final class DeploymentService {
                     .bind("e", c.expectedMinutes * 60L)
                     .bind("hc", write(c.checks))
                     .bind("pf", c.preflight)
+                    .bind("off", c.offlineMinutes * 60L)
                     .bind("by", actor)
                     .bind("t", Micros.of(now))
                     .execute();
@@ -263,7 +265,8 @@ public final class DeploymentService {
             boolean autoRollback,
             int expectedMinutes,
             List<DeploymentSpec.Check> checks,
-            String preflight) {}
+            String preflight,
+            int offlineMinutes) {}
 
     private Checked check(DeploymentSpec spec) {
         if (spec == null) {
@@ -399,6 +402,10 @@ public final class DeploymentService {
         if (!PREFLIGHT.contains(preflight)) {
             throw ApiException.invalid("preflight: \"" + Strings.clip(spec.preflight()) + "\"; use BLOCK, WARN or OFF");
         }
+        int offline = spec.offlineMinutes() == null ? 60 : spec.offlineMinutes();
+        if (offline < 10 || offline > 60 * 24 * 14) {
+            throw ApiException.invalid("offlineMinutes: 10..20160");
+        }
         return new Checked(
                 name,
                 kind,
@@ -408,7 +415,8 @@ public final class DeploymentService {
                 spec.autoRollback() == null || spec.autoRollback(),
                 expected,
                 checks,
-                preflight);
+                preflight,
+                offline);
     }
 
     static HealthCheck toCheck(DeploymentSpec.Check c) {

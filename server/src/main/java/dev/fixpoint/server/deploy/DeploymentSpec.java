@@ -20,6 +20,8 @@ import java.util.List;
  * @param preflight before a host is patched, its agent checks that the versions a rollback would
  *     restore can still be installed: {@code BLOCK} (default: a host that could not be rolled back is
  *     not patched), {@code WARN} (patched anyway, the detail says so), {@code OFF}
+ * @param offlineMinutes a host of the running ring that has not checked in for this long is given up
+ *     as {@code offline} (not a success: the ring's minimum success ratio decides); default 60
  */
 public record DeploymentSpec(
         String name,
@@ -31,7 +33,8 @@ public record DeploymentSpec(
         Boolean autoRollback,
         Integer expectedMinutes,
         List<Check> healthChecks,
-        String preflight) {
+        String preflight,
+        Integer offlineMinutes) {
 
     public record What(String kind, List<Pkg> packages, List<String> advisories) {}
 

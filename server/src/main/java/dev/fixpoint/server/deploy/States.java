@@ -40,6 +40,8 @@ final class States {
     static final String T_SKIPPED = "skipped";
     /** Pre-flight found that a rollback could not restore this host: it is not patched. */
     static final String T_BLOCKED = "blocked";
+    /** Did not check in for the deployment's offline time while its ring ran: given up, not a success. */
+    static final String T_OFFLINE = "offline";
 
     static final String T_CANCELLED = "cancelled";
     static final String T_ROLLBACK_PENDING = "rollback_pending";

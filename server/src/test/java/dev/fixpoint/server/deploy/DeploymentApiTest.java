@@ -787,4 +787,42 @@ class DeploymentApiTest {
             assertThat(s.server.audit().records().stream().map(r -> r.action())).contains("host.rebooted");
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aHostThatNeverChecksInIsGivenUpAsOfflineAndTheSuccessRatioDecides(String kind) throws Exception {
+        try (TestServer s = TestServer.start(kind, tmp, Map.of("deployments.tick.seconds", "1"))) {
+            String admin = s.adminToken();
+            String canary = group(s, admin, "canary");
+            Agent a1 = enroll(s, admin, "alma-1", canary);
+            Agent gone = enroll(s, admin, "alma-2", canary);
+            // alma-2 was last seen two hours ago (the database says so; the clock is not faked)
+            s.server.database().jdbi().useHandle(h -> h.createUpdate(
+                            "UPDATE host SET last_seen_micros = :t WHERE id = :id")
+                    .bind("t", (System.currentTimeMillis() - 2 * 3600_000L) * 1000)
+                    .bind("id", gone.hostId)
+                    .execute());
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("offlineMinutes", 60);
+            extra.put("rings", List.of(Map.of("name", "all", "bakeMinutes", 0, "minSuccessRatio", 0.5)));
+            String id = s.call("POST", "/api/v1/deployments", admin, spec("one gone", canary, extra))
+                    .json()
+                    .get("id")
+                    .asText();
+            s.call("POST", "/api/v1/deployments/" + id + "/approve", admin, null);
+            await("alma-1's job", () -> !jobsFor(s, a1).isEmpty());
+            assertThat(report(s, a1, checkin(s, a1).get(0), "SUCCEEDED", OLD, NEW)
+                            .status())
+                    .isEqualTo(200);
+            await("completion without alma-2", () -> state(s, admin, id).equals("completed"));
+            JsonNode off = s.call("GET", "/api/v1/deployments/" + id + "/targets?state=offline", admin, null)
+                    .json();
+            assertThat(off.get("total").asInt()).isEqualTo(1);
+            assertThat(off.get("items").get(0).get("hostname").asText()).isEqualTo("alma-2");
+            assertThat(off.get("items").get(0).get("detail").asText()).contains("not seen for 60 min");
+            assertThat(s.call("POST", "/api/v1/deployments", admin, spec("bad", canary, Map.of("offlineMinutes", 1)))
+                            .status())
+                    .isEqualTo(422);
+        }
+    }
 }
