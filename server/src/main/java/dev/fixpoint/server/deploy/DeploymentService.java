@@ -251,6 +251,8 @@ public final class DeploymentService {
         ApprovalPolicies.Match m = policies.match(findings, c.kind, resolved, toPatch);
         if (m != null) {
             approve(id, "policy:" + m.policy(), m.reason());
+        } else {
+            wake.run(); // the pre-flight jobs go out at once
         }
         return deployment(id);
     }
