@@ -14,22 +14,15 @@ import dev.fixpoint.core.job.PackageState;
 import dev.fixpoint.core.job.PackageTarget;
 import dev.fixpoint.core.job.SignedJob;
 import dev.fixpoint.core.testing.Ci;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.fixpoint.core.testing.ThrowawayApt;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,68 +38,33 @@ import org.junit.jupiter.api.Test;
 class AptExecutorRealTest {
     static final String PKG = "fixpoint-testpkg";
 
+    static ThrowawayApt repo;
     static Path tmp;
     static List<String> aptOptions;
-    static boolean installedSomething;
 
     @BeforeAll
     static void repository() throws Exception {
         Ci.require(
-                isRoot()
-                        && Files.isExecutable(Path.of("/usr/bin/apt-get"))
-                        && Files.isExecutable(Path.of("/usr/bin/dpkg-deb"))
-                        && Files.isRegularFile(Path.of("/var/lib/dpkg/status")),
-                "root on a dpkg/apt host (apt-get, dpkg-deb, /var/lib/dpkg/status)");
-        tmp = Files.createTempDirectory("fixpoint-apt-");
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x")); // apt's _apt user reads it
-        Path repo = Files.createDirectories(tmp.resolve("repo"));
-        StringBuilder packages = new StringBuilder();
-        for (String v : List.of("1.0", "1.1")) {
-            Path deb = repo.resolve(PKG + "_" + v + "_all.deb");
-            build(v, deb);
-            byte[] bytes = Files.readAllBytes(deb);
-            packages.append(run(List.of("dpkg-deb", "-f", deb.toString())).strip())
-                    .append("\nFilename: ./")
-                    .append(deb.getFileName())
-                    .append("\nSize: ")
-                    .append(bytes.length)
-                    .append("\nSHA256: ")
-                    .append(HexFormat.of()
-                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
-                    .append("\n\n");
-        }
-        Files.writeString(repo.resolve("Packages"), packages);
-        Path sources = tmp.resolve("sources.list");
-        Files.writeString(sources, "deb [trusted=yes] file:" + repo + " ./\n");
-        Files.createDirectories(tmp.resolve("lists/partial"));
-        Files.createDirectories(tmp.resolve("cache/archives/partial"));
-        aptOptions = List.of(
-                "Dir::Etc::SourceList=" + sources,
-                "Dir::Etc::SourceParts=/dev/null",
-                "Dir::State::Lists=" + tmp.resolve("lists"),
-                "Dir::Cache=" + tmp.resolve("cache"),
-                "Dir::Cache::Archives=" + tmp.resolve("cache/archives"));
-        run(apt("update"));
-        purge();
-        installedSomething = true;
-        run(apt("install", "-y", "-q", "--no-install-recommends", "--no-remove", PKG + "=1.0"));
+                ThrowawayApt.available(),
+                "root on a dpkg/apt host (apt-get, apt-cache, dpkg-deb, /var/lib/dpkg/status)");
+        repo = ThrowawayApt.create(
+                PKG,
+                (root, version) -> Files.writeString(
+                        Files.createDirectories(root.resolve("usr/share/" + PKG))
+                                .resolve("VERSION"),
+                        version + "\n"),
+                "1.0",
+                "1.1");
+        tmp = repo.dir;
+        aptOptions = repo.options;
+        repo.install("1.0");
         assertThat(installedVersion()).isEqualTo("1.0");
     }
 
     @AfterAll
     static void cleanUp() throws Exception {
-        try {
-            if (installedSomething) {
-                purge();
-            }
-        } finally {
-            if (tmp != null) {
-                try (Stream<Path> s = Files.walk(tmp)) {
-                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
+        if (repo != null) {
+            repo.close();
         }
     }
 
@@ -262,17 +220,6 @@ class AptExecutorRealTest {
         return new Job(j.id(), j.hostId(), j.type(), j.packages(), j.notBefore(), j.expires(), j.nonce(), checks);
     }
 
-    /** Every other package with its state and version, as dpkg lists them. */
-    private static String otherPackages() throws Exception {
-        return run(List.of(
-                        "dpkg-query",
-                        "--show",
-                        "--showformat=${Package}:${Architecture} ${db:Status-Abbrev} ${Version}\\n"))
-                .lines()
-                .filter(l -> !l.startsWith(PKG + ":"))
-                .collect(java.util.stream.Collectors.joining("\n"));
-    }
-
     private static Reason rejection(JobVerifier v, SignedJob s) {
         try {
             v.verify(s);
@@ -282,66 +229,20 @@ class AptExecutorRealTest {
         throw new AssertionError("accepted " + s.job());
     }
 
-    private static void build(String version, Path deb) throws Exception {
-        Path root = tmp.resolve("build-" + version);
-        Files.createDirectories(root.resolve("DEBIAN"));
-        Files.createDirectories(root.resolve("usr/share/" + PKG));
-        Files.writeString(
-                root.resolve("DEBIAN/control"),
-                "Package: " + PKG + "\nVersion: " + version
-                        + "\nArchitecture: all\nMaintainer: Fixpoint tests <tests@fixpoint.invalid>\nSection: misc\n"
-                        + "Priority: optional\nDescription: Fixpoint test package\n Throwaway package of the agent tests.\n");
-        Files.writeString(root.resolve("usr/share/" + PKG + "/VERSION"), version + "\n");
-        run(List.of("dpkg-deb", "--root-owner-group", "-Zgzip", "--build", root.toString(), deb.toString()));
-    }
-
-    private static List<String> apt(String... args) {
-        List<String> argv = new ArrayList<>(List.of("apt-get"));
-        for (String o : aptOptions) {
-            argv.add("-o");
-            argv.add(o);
-        }
-        argv.addAll(List.of(args));
-        return argv;
-    }
-
-    private static void purge() throws Exception {
-        run(List.of("dpkg", "--purge", PKG));
+    private static String otherPackages() throws Exception {
+        return repo.otherPackages();
     }
 
     /** dpkg's own answer, independent of the executor's status reader; empty when not installed. */
     private static String installedVersion() throws Exception {
-        return run(List.of("dpkg-query", "--show", "--showformat=${db:Status-Status} ${Version}", PKG))
-                .replaceFirst("^installed ", "");
+        return repo.installedVersion();
     }
 
-    private static String run(List<String> argv) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        pb.environment().put("LC_ALL", "C");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(argv + " timed out");
-        }
-        if (p.exitValue() != 0) {
-            throw new AssertionError(argv + " exited " + p.exitValue() + ":\n" + out);
-        }
-        return out;
+    private static List<String> apt(String... args) {
+        return repo.apt(args);
     }
 
-    private static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.split("\\s+")[1].equals("0");
-                }
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
+    private static String run(List<String> argv) throws Exception {
+        return ThrowawayApt.run(argv);
     }
 }

@@ -9,18 +9,11 @@ import dev.fixpoint.core.job.PackageFamily;
 import dev.fixpoint.core.job.PackageState;
 import dev.fixpoint.core.job.PackageTarget;
 import dev.fixpoint.core.testing.Ci;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.fixpoint.core.testing.ThrowawayApt;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,57 +29,33 @@ import org.junit.jupiter.api.Test;
 class AptPreflightRealTest {
     static final String PKG = "fixpoint-preflightpkg";
 
+    static ThrowawayApt repo;
     static Path tmp;
-    static Path repo;
     static List<String> aptOptions;
-    static boolean installedSomething;
 
     @BeforeAll
     static void repository() throws Exception {
         Ci.require(
-                isRoot()
-                        && Files.isExecutable(Path.of("/usr/bin/apt-get"))
-                        && Files.isExecutable(Path.of("/usr/bin/apt-cache"))
-                        && Files.isExecutable(Path.of("/usr/bin/dpkg-deb"))
-                        && Files.isRegularFile(Path.of("/var/lib/dpkg/status")),
+                ThrowawayApt.available(),
                 "root on a dpkg/apt host (apt-get, apt-cache, dpkg-deb, /var/lib/dpkg/status)");
-        tmp = Files.createTempDirectory("fixpoint-preflight-");
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        repo = Files.createDirectories(tmp.resolve("repo"));
-        for (String v : List.of("1.0", "1.1")) {
-            build(v, repo.resolve(PKG + "_" + v + "_all.deb"));
-        }
-        publish("1.0", "1.1");
-        Files.writeString(tmp.resolve("sources.list"), "deb [trusted=yes] file:" + repo + " ./\n");
-        Files.createDirectories(tmp.resolve("lists/partial"));
-        Files.createDirectories(tmp.resolve("cache/archives/partial"));
-        aptOptions = List.of(
-                "Dir::Etc::SourceList=" + tmp.resolve("sources.list"),
-                "Dir::Etc::SourceParts=/dev/null",
-                "Dir::State::Lists=" + tmp.resolve("lists"),
-                "Dir::Cache=" + tmp.resolve("cache"),
-                "Dir::Cache::Archives=" + tmp.resolve("cache/archives"));
-        run(apt("update"));
-        run(List.of("dpkg", "--purge", PKG));
-        installedSomething = true;
-        run(apt("install", "-y", "-q", "--no-install-recommends", "--no-remove", PKG + "=1.0"));
+        repo = ThrowawayApt.create(
+                PKG,
+                (root, version) -> Files.writeString(
+                        Files.createDirectories(root.resolve("usr/share/" + PKG))
+                                .resolve("VERSION"),
+                        version + "\n"),
+                "1.0",
+                "1.1");
+        tmp = repo.dir;
+        aptOptions = repo.options;
+        repo.install("1.0");
         run(apt("clean")); // the downloaded (here: copied) 1.0 leaves the archive cache
     }
 
     @AfterAll
     static void cleanUp() throws Exception {
-        try {
-            if (installedSomething) {
-                run(List.of("dpkg", "--purge", PKG));
-            }
-        } finally {
-            if (tmp != null) {
-                try (Stream<Path> s = Files.walk(tmp)) {
-                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
+        if (repo != null) {
+            repo.close();
         }
     }
 
@@ -108,10 +77,10 @@ class AptPreflightRealTest {
 
         // 1.0 dropped from the repository, not in the cache: apt still prints it from dpkg's status file,
         // yet nothing could install it again
-        publish("1.1");
-        Files.move(repo.resolve(PKG + "_1.0_all.deb"), tmp.resolve(PKG + "_1.0_all.deb"));
+        repo.publish("1.1");
+        Files.move(repo.deb("1.0"), tmp.resolve(PKG + "_1.0_all.deb"));
         run(apt("update"));
-        assertThat(run(apt("-cache", "policy", PKG))).contains("100 /var/lib/dpkg/status");
+        assertThat(run(repo.aptCache("policy", PKG))).contains("100 /var/lib/dpkg/status");
         JobResult nowhere = apt.preflight(preflight(v10));
         assertThat(nowhere.status()).as(nowhere.detail()).isEqualTo(Status.FAILED);
         assertThat(nowhere.detail())
@@ -138,82 +107,16 @@ class AptPreflightRealTest {
         return new VerifiedJob(TestJobs.job(JobType.PREFLIGHT, Instant.now(), targets), PackageFamily.DPKG);
     }
 
-    /** Writes the repository's Packages file with these versions. */
-    private static void publish(String... versions) throws Exception {
-        StringBuilder packages = new StringBuilder();
-        for (String v : versions) {
-            Path deb = repo.resolve(PKG + "_" + v + "_all.deb");
-            byte[] bytes = Files.readAllBytes(deb);
-            packages.append(run(List.of("dpkg-deb", "-f", deb.toString())).strip())
-                    .append("\nFilename: ./")
-                    .append(deb.getFileName())
-                    .append("\nSize: ")
-                    .append(bytes.length)
-                    .append("\nSHA256: ")
-                    .append(HexFormat.of()
-                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
-                    .append("\n\n");
-        }
-        Files.writeString(repo.resolve("Packages"), packages);
-    }
-
     private static String dpkgPackages() throws Exception {
         return run(List.of(
                 "dpkg-query", "--show", "--showformat=${Package}:${Architecture} ${db:Status-Abbrev} ${Version}\\n"));
     }
 
-    private static void build(String version, Path deb) throws Exception {
-        Path root = tmp.resolve("build-" + version);
-        Files.createDirectories(root.resolve("DEBIAN"));
-        Files.createDirectories(root.resolve("usr/share/" + PKG));
-        Files.writeString(
-                root.resolve("DEBIAN/control"),
-                "Package: " + PKG + "\nVersion: " + version
-                        + "\nArchitecture: all\nMaintainer: Fixpoint tests <tests@fixpoint.invalid>\nSection: misc\n"
-                        + "Priority: optional\nDescription: Fixpoint test package\n Throwaway package of the agent tests.\n");
-        Files.writeString(root.resolve("usr/share/" + PKG + "/VERSION"), version + "\n");
-        run(List.of("dpkg-deb", "--root-owner-group", "-Zgzip", "--build", root.toString(), deb.toString()));
-    }
-
-    /** apt-get (or, with "-cache" first, apt-cache) with the test repository's options. */
     private static List<String> apt(String... args) {
-        boolean cache = args.length > 0 && args[0].equals("-cache");
-        List<String> argv = new ArrayList<>(List.of(cache ? "apt-cache" : "apt-get"));
-        for (String o : aptOptions) {
-            argv.add("-o");
-            argv.add(o);
-        }
-        argv.addAll(List.of(args).subList(cache ? 1 : 0, args.length));
-        return argv;
+        return repo.apt(args);
     }
 
-    private static String run(List<String> argv) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        pb.environment().put("LC_ALL", "C");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(argv + " timed out");
-        }
-        if (p.exitValue() != 0) {
-            throw new AssertionError(argv + " exited " + p.exitValue() + ":\n" + out);
-        }
-        return out;
-    }
-
-    private static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.split("\\s+")[1].equals("0");
-                }
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
+    private static String run(List<String> argv) throws Exception {
+        return ThrowawayApt.run(argv);
     }
 }

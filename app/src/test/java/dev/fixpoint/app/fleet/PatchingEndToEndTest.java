@@ -7,33 +7,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fixpoint.app.Main;
 import dev.fixpoint.app.testing.ServerHttps;
 import dev.fixpoint.core.testing.Ci;
+import dev.fixpoint.core.testing.ThrowawayApt;
 import dev.fixpoint.server.FixpointServer;
 import dev.fixpoint.server.platform.Json;
 import dev.fixpoint.server.platform.ServerConfig;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,70 +51,37 @@ class PatchingEndToEndTest {
     @TempDir
     Path tmp;
 
-    private Path repoTmp;
-    private List<String> aptOptions;
-    private boolean installed;
+    private ThrowawayApt apt;
     private final StringWriter printed = new StringWriter();
 
     @BeforeEach
     void repository() throws Exception {
         Ci.require(
-                isRoot()
-                        && Files.isExecutable(Path.of("/usr/bin/apt-get"))
-                        && Files.isExecutable(Path.of("/usr/bin/dpkg-deb"))
-                        && Files.isRegularFile(Path.of("/var/lib/dpkg/status"))
+                ThrowawayApt.available()
                         && Files.readString(Path.of("/etc/os-release")).contains("ID=debian"),
                 "root on a Debian host with apt-get and dpkg-deb");
-        repoTmp = Files.createTempDirectory("fixpoint-e2e-");
-        Files.setPosixFilePermissions(repoTmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path repo = Files.createDirectories(repoTmp.resolve("repo"));
-        StringBuilder packages = new StringBuilder();
-        for (String v : List.of("1.0", "1.1", "1.2")) {
-            Path deb = repo.resolve(PKG + "_" + v + "_all.deb");
-            build(v, deb, !v.equals("1.2"));
-            byte[] bytes = Files.readAllBytes(deb);
-            packages.append(run(List.of("dpkg-deb", "-f", deb.toString())).strip())
-                    .append("\nFilename: ./")
-                    .append(deb.getFileName())
-                    .append("\nSize: ")
-                    .append(bytes.length)
-                    .append("\nSHA256: ")
-                    .append(HexFormat.of()
-                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
-                    .append("\n\n");
-        }
-        Files.writeString(repo.resolve("Packages"), packages);
-        Path sources = repoTmp.resolve("sources.list");
-        Files.writeString(sources, "deb [trusted=yes] file:" + repo + " ./\n");
-        Files.createDirectories(repoTmp.resolve("lists/partial"));
-        Files.createDirectories(repoTmp.resolve("cache/archives/partial"));
-        aptOptions = List.of(
-                "Dir::Etc::SourceList=" + sources,
-                "Dir::Etc::SourceParts=/dev/null",
-                "Dir::State::Lists=" + repoTmp.resolve("lists"),
-                "Dir::Cache=" + repoTmp.resolve("cache"),
-                "Dir::Cache::Archives=" + repoTmp.resolve("cache/archives"));
-        run(apt("update"));
-        run(List.of("dpkg", "--purge", PKG));
-        installed = true;
-        run(apt("install", "-y", "-q", "--no-install-recommends", "--no-remove", PKG + "=1.0"));
-        assertThat(installedVersion()).isEqualTo("1.0");
+        // 1.0 and 1.1 are healthy; 1.2's health check fails
+        apt = ThrowawayApt.create(
+                PKG,
+                (root, version) -> {
+                    Path health = Files.createDirectories(root.resolve("usr/lib/" + PKG))
+                            .resolve("health");
+                    Files.writeString(
+                            health,
+                            "#!/bin/sh\n# " + PKG + " " + version + "\nexit " + (version.equals("1.2") ? 1 : 0) + "\n");
+                    Files.setPosixFilePermissions(health, PosixFilePermissions.fromString("rwxr-xr-x"));
+                },
+                "1.0",
+                "1.1",
+                "1.2");
+        apt.install("1.0");
+        assertThat(apt.installedVersion()).isEqualTo("1.0");
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        try {
-            if (installed) {
-                run(List.of("dpkg", "--purge", PKG));
-            }
-        } finally {
-            if (repoTmp != null) {
-                try (Stream<Path> s = Files.walk(repoTmp)) {
-                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
+        if (apt != null) {
+            apt.close();
         }
     }
 
@@ -149,9 +110,9 @@ class PatchingEndToEndTest {
             String canary = api.post("/api/v1/groups", Map.of("name", "canary"))
                     .get("id")
                     .asText();
-            Path conf = repoTmp.resolve("agent.conf");
+            Path conf = apt.dir.resolve("agent.conf");
             StringBuilder c = new StringBuilder("health.command.e2e-health = /usr/lib/" + PKG + "/health\n");
-            for (String opt : aptOptions) {
+            for (String opt : apt.options) {
                 c.append("apt.option = ").append(opt).append('\n');
             }
             c.append("health.settle-seconds = 2\nhealth.interval-seconds = 1\n");
@@ -187,7 +148,7 @@ class PatchingEndToEndTest {
             String id1 = d1.get("id").asText();
             api.post("/api/v1/deployments/" + id1 + "/approve", null);
             drive(api, id1, stateA, stateB, conf, "completed");
-            assertThat(installedVersion()).isEqualTo("1.1");
+            assertThat(apt.installedVersion()).isEqualTo("1.1");
             JsonNode targets = api.get("/api/v1/deployments/" + id1 + "/targets");
             targets.get("items")
                     .forEach(t ->
@@ -231,7 +192,7 @@ class PatchingEndToEndTest {
                                 .asInt()
                         == 1;
             });
-            assertThat(installedVersion()).isEqualTo("1.1");
+            assertThat(apt.installedVersion()).isEqualTo("1.1");
             JsonNode halted = api.get("/api/v1/deployments/" + id2);
             assertThat(halted.get("state").asText()).isEqualTo("halted");
             assertThat(halted.get("reason").asText()).contains("ring canary failed");
@@ -398,66 +359,5 @@ class PatchingEndToEndTest {
             assertThat(r.statusCode()).as(path + ": " + r.body()).isBetween(200, 299);
             return json.readTree(r.body());
         }
-    }
-
-    private void build(String version, Path deb, boolean healthy) throws Exception {
-        Path root = repoTmp.resolve("build-" + version);
-        Files.createDirectories(root.resolve("DEBIAN"));
-        Path lib = Files.createDirectories(root.resolve("usr/lib/" + PKG));
-        Files.writeString(
-                root.resolve("DEBIAN/control"),
-                "Package: " + PKG + "\nVersion: " + version
-                        + "\nArchitecture: all\nMaintainer: Fixpoint tests <tests@fixpoint.invalid>\nSection: misc\n"
-                        + "Priority: optional\nDescription: Fixpoint end-to-end test package\n Throwaway package.\n");
-        Path health = lib.resolve("health");
-        Files.writeString(health, "#!/bin/sh\n# fixpoint-e2e " + version + "\nexit " + (healthy ? 0 : 1) + "\n");
-        Files.setPosixFilePermissions(health, PosixFilePermissions.fromString("rwxr-xr-x"));
-        run(List.of("dpkg-deb", "--root-owner-group", "-Zgzip", "--build", root.toString(), deb.toString()));
-    }
-
-    private List<String> apt(String... args) {
-        List<String> argv = new ArrayList<>(List.of("apt-get"));
-        for (String opt : aptOptions) {
-            argv.add("-o");
-            argv.add(opt);
-        }
-        argv.addAll(List.of(args));
-        return argv;
-    }
-
-    /** dpkg's own answer; empty when not installed. */
-    private static String installedVersion() throws Exception {
-        return run(List.of("dpkg-query", "--show", "--showformat=${db:Status-Status} ${Version}", PKG))
-                .replaceFirst("^installed ", "");
-    }
-
-    private static String run(List<String> argv) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        pb.environment().put("LC_ALL", "C");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(argv + " timed out");
-        }
-        if (p.exitValue() != 0 && !argv.get(0).equals("dpkg")) {
-            throw new AssertionError(argv + " exited " + p.exitValue() + ":\n" + out);
-        }
-        return out;
-    }
-
-    private static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.split("\\s+")[1].equals("0");
-                }
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
     }
 }
