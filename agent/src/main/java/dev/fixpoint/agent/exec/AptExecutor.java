@@ -9,7 +9,6 @@ import dev.fixpoint.core.job.PackageFamily;
 import dev.fixpoint.core.job.PackageState;
 import dev.fixpoint.core.job.PackageTarget;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,10 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs INSTALL and ROLLBACK jobs on a dpkg/apt host:
@@ -97,9 +92,6 @@ public final class AptExecutor implements PackageExecutor {
         }
     }
 
-    static final int OUTPUT_HEAD = 4 * 1024;
-    static final int OUTPUT_TAIL = 12 * 1024;
-
     private final Config config;
     private final DpkgDatabase dpkg;
     private final AptPreflight preflight;
@@ -171,7 +163,7 @@ public final class AptExecutor implements PackageExecutor {
         if (busy.isPresent()) {
             return notStarted(job, before, start, busy.get());
         }
-        Optional<String> lowDisk = lowDisk();
+        Optional<String> lowDisk = DiskSpace.low(config.diskPaths(), config.minFreeBytes());
         if (lowDisk.isPresent()) {
             return notStarted(job, before, start, lowDisk.get());
         }
@@ -181,7 +173,11 @@ public final class AptExecutor implements PackageExecutor {
         } catch (InvalidJobException e) {
             return notStarted(job, before, start, e.getMessage()); // verified already; a second line of defence
         }
-        Run run = run(argv);
+        ManagerProcess.Run run = ManagerProcess.run(
+                argv,
+                Map.of("DEBIAN_FRONTEND", "noninteractive", "APT_LISTCHANGES_FRONTEND", "none", "LC_ALL", "C"),
+                config.timeout(),
+                "apt-get");
         if (!run.started) {
             return notStarted(job, before, start, run.failure);
         }
@@ -246,75 +242,6 @@ public final class AptExecutor implements PackageExecutor {
         return output.contains("Could not get lock") || output.contains("Unable to acquire the dpkg frontend lock")
                 ? " (the package manager lock was taken meanwhile)"
                 : "";
-    }
-
-    private Optional<String> lowDisk() {
-        for (Path p : config.diskPaths()) {
-            if (!Files.exists(p)) {
-                continue;
-            }
-            try {
-                long free = Files.getFileStore(p).getUsableSpace();
-                if (free < config.minFreeBytes()) {
-                    return Optional.of("only " + free / (1024 * 1024) + " MiB usable under " + p + ", "
-                            + config.minFreeBytes() / (1024 * 1024) + " MiB required");
-                }
-            } catch (IOException e) {
-                return Optional.of("cannot tell the free space under " + p + ": " + e.getMessage());
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static final class Run {
-        boolean started;
-        int exitCode = JobResult.NOT_RUN;
-        String output = "";
-        String failure;
-    }
-
-    private Run run(List<String> argv) {
-        Run r = new Run();
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.put("DEBIAN_FRONTEND", "noninteractive");
-        env.put("APT_LISTCHANGES_FRONTEND", "none");
-        env.put("LC_ALL", "C");
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            r.failure = "cannot run " + argv.get(0) + ": " + e.getMessage();
-            return r;
-        }
-        r.started = true;
-        BoundedOutput out = new BoundedOutput(OUTPUT_HEAD, OUTPUT_TAIL);
-        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
-            try {
-                out.drain(p.getInputStream());
-            } catch (IOException e) {
-                // the process ended or was killed; what was read is kept
-            }
-        });
-        try {
-            p.getOutputStream().close();
-            if (!p.waitFor(config.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-                r.failure = "apt-get did not finish within " + config.timeout() + " and was killed";
-            }
-            reader.get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            r.failure = "interrupted while apt-get ran";
-        } catch (IOException | ExecutionException | TimeoutException e) {
-            // output incomplete; the exit code still tells
-        }
-        r.exitCode = p.isAlive() ? JobResult.NOT_RUN : p.exitValue();
-        r.output = out.text();
-        return r;
     }
 
     private static JobResult notStarted(Job job, List<PackageState> before, long start, String why) {
