@@ -694,16 +694,35 @@ public final class DeploymentEngine {
                 .map((rs, c) -> target(rs))
                 .list();
         List<JobService.NewJob> out = new ArrayList<>();
+        if (todo.isEmpty()) {
+            return false;
+        }
+        // What each host has now of the packages its job changes: one query for the chunk.
+        Map<String, List<PackageTarget>> targets = new HashMap<>();
+        Set<String> names = new java.util.TreeSet<>();
+        for (T t : todo) {
+            List<PackageTarget> pkgs = read(t.packages());
+            targets.put(t.hostId(), pkgs);
+            pkgs.forEach(p -> names.add(p.name()));
+        }
+        Map<String, String> installed = new HashMap<>();
+        if (!names.isEmpty()) {
+            h.createQuery("SELECT host_id, name, arch, version FROM host_package WHERE host_id IN (<hosts>)"
+                            + " AND name IN (<names>)")
+                    .bindList("hosts", List.copyOf(targets.keySet()))
+                    .bindList("names", List.copyOf(names))
+                    .map((rs, c) -> new String[] {
+                        rs.getString(1) + "\0" + rs.getString(2) + "\0" + rs.getString(3), rs.getString(4)
+                    })
+                    .forEach(r -> installed.putIfAbsent(r[0], r[1]));
+        }
         for (T t : todo) {
             List<PackageTarget> restore = new ArrayList<>();
-            for (PackageTarget p : read(t.packages())) {
-                h.createQuery("SELECT version FROM host_package WHERE host_id = :h AND name = :n AND arch = :a")
-                        .bind("h", t.hostId())
-                        .bind("n", p.name())
-                        .bind("a", p.arch())
-                        .mapTo(String.class)
-                        .findOne()
-                        .ifPresent(v -> restore.add(new PackageTarget(p.name(), v, p.arch())));
+            for (PackageTarget p : targets.get(t.hostId())) {
+                String v = installed.get(t.hostId() + "\0" + p.name() + "\0" + p.arch());
+                if (v != null) {
+                    restore.add(new PackageTarget(p.name(), v, p.arch()));
+                }
             }
             if (restore.isEmpty()) {
                 // nothing installed before: a rollback has nothing to restore, so nothing to check

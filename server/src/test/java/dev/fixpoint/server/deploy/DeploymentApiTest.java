@@ -244,6 +244,15 @@ class DeploymentApiTest {
         }
     }
 
+    /** The {@code total} of a list endpoint's page. */
+    private static int total(TestServer s, String admin, String path) {
+        try {
+            return s.call("GET", path, admin, null).json().get("total").asInt();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static List<SignedJob> jobsFor(TestServer s, Agent a) {
         try {
             return checkin(s, a);
@@ -637,17 +646,7 @@ class DeploymentApiTest {
             assertThat(sch.json().get("nextFire").asText())
                     .isEqualTo(soon.toInstant(ZoneOffset.UTC).toString());
 
-            await("the scheduled deployment", () -> {
-                try {
-                    return s.call("GET", "/api/v1/deployments", admin, null)
-                                    .json()
-                                    .get("total")
-                                    .asInt()
-                            == 1;
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
+            await("the scheduled deployment", () -> total(s, admin, "/api/v1/deployments") == 1);
             JsonNode d = s.call("GET", "/api/v1/deployments", admin, null)
                     .json()
                     .get("items")
@@ -714,17 +713,7 @@ class DeploymentApiTest {
             assertThat(s.call("POST", "/api/v1/agent/jobs/" + p2.job().id() + "/result", a2.credential, r)
                             .status())
                     .isEqualTo(200);
-            await("alma-2 blocked", () -> {
-                try {
-                    return s.call("GET", "/api/v1/deployments/" + id + "/targets?state=blocked", admin, null)
-                                    .json()
-                                    .get("total")
-                                    .asInt()
-                            == 1;
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
+            await("alma-2 blocked", () -> total(s, admin, "/api/v1/deployments/" + id + "/targets?state=blocked") == 1);
             JsonNode blocked = s.call("GET", "/api/v1/deployments/" + id + "/targets?state=blocked", admin, null)
                     .json()
                     .get("items")
