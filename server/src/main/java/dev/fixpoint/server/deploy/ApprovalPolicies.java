@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
@@ -238,12 +237,5 @@ public final class ApprovalPolicies {
 
     private static String decision(String d) {
         return d == null ? "" : d.toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    static Map<String, String> details(Match m) {
-        Map<String, String> d = new TreeMap<>();
-        d.put("policy", m.policy());
-        d.put("reason", m.reason());
-        return d;
     }
 }

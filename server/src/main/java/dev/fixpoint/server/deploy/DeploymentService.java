@@ -1058,10 +1058,6 @@ public final class DeploymentService {
         }
     }
 
-    FindingService findings() {
-        return findings;
-    }
-
     static long stableOrder(String deploymentId, String hostId) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256")

@@ -16,9 +16,6 @@ final class States {
     static final String CANCELLED = "cancelled";
     static final String ROLLED_BACK = "rolled_back";
 
-    /** Deployment states the engine looks at on every tick. */
-    static final Set<String> ACTIVE = Set.of(RUNNING, PAUSED, HALTED, ROLLING_BACK, CANCELLED);
-
     static final Set<String> FINAL = Set.of(COMPLETED, CANCELLED, ROLLED_BACK);
 
     // rings
