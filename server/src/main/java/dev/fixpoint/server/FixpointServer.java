@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fixpoint.feeds.sync.FeedSync;
 import dev.fixpoint.server.agent.AgentResource;
 import dev.fixpoint.server.agent.AgentService;
+import dev.fixpoint.server.agent.LastSeen;
 import dev.fixpoint.server.audit.AuditKeys;
 import dev.fixpoint.server.audit.AuditLog;
 import dev.fixpoint.server.audit.AuditResource;
@@ -88,6 +89,7 @@ public final class FixpointServer implements AutoCloseable {
     private final Database db;
     private final Javalin app;
     private final Scheduler scheduler;
+    private final LastSeen lastSeen;
     private final DeploymentEngine engine;
     private final ExecutorService background;
     private final FeedService feeds;
@@ -127,8 +129,9 @@ public final class FixpointServer implements AutoCloseable {
         FindingService findings = new FindingService(db.jdbi(), feeds, hosts, json);
         JobService jobs =
                 new JobService(db.jdbi(), JobKeys.loadOrCreate(config.dataDir().resolve("keys")), json);
-        AgentService agents =
-                new AgentService(db.jdbi(), audit, auth, inventory, feeds, metrics, clock, config.checkin(), jobs);
+        this.lastSeen = new LastSeen(db.jdbi(), db.isSqlite(), 1000);
+        AgentService agents = new AgentService(
+                db.jdbi(), audit, auth, inventory, feeds, metrics, clock, config.checkin(), jobs, lastSeen);
         WindowService windows = new WindowService(db.jdbi(), audit, hosts, clock);
         ApprovalPolicies approvalPolicies = new ApprovalPolicies(db.jdbi(), json, audit, hosts, clock);
         DeploymentService deployments =
@@ -188,6 +191,10 @@ public final class FixpointServer implements AutoCloseable {
             ctx.contentType("application/json");
             ctx.result(openApi.get());
         });
+        metrics.gauge(
+                "fixpoint_last_seen_backlog",
+                "Hosts whose last check-in time waits to be written (written every second)",
+                lastSeen::backlog);
         metrics.gauge("fixpoint_background_jobs_running", "Background jobs running now", () -> scheduler.running());
         metrics.gauge(
                 "fixpoint_feed_sync_running",
@@ -407,6 +414,7 @@ public final class FixpointServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        lastSeen.close();
         scheduler.close();
         background.shutdownNow();
         try {

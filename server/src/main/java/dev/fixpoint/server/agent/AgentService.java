@@ -73,6 +73,7 @@ public final class AgentService {
     private final Clock clock;
     private final Duration checkin;
     private final JobService jobs;
+    private final LastSeen lastSeen;
 
     public AgentService(
             Jdbi jdbi,
@@ -83,7 +84,8 @@ public final class AgentService {
             Metrics metrics,
             Clock clock,
             Duration checkin,
-            JobService jobs) {
+            JobService jobs,
+            LastSeen lastSeen) {
         this.jdbi = jdbi;
         this.audit = audit;
         this.auth = auth;
@@ -93,6 +95,7 @@ public final class AgentService {
         this.clock = clock;
         this.checkin = checkin;
         this.jobs = jobs;
+        this.lastSeen = lastSeen;
     }
 
     // ---- enrollment tokens (admin)
@@ -339,27 +342,55 @@ public final class AgentService {
                                 .limit(32)
                                 .map(k -> Strings.clip(k).replace(' ', '_'))
                                 .toList());
-        // The hot path is one statement in autocommit: record the facts and read back what decides the
-        // answer. The agent row's last check-in is the host's last_seen; it is not written again here.
-        Map<String, Object> host = jdbi.withHandle(h -> h.createQuery("UPDATE host SET last_seen_micros = :t,"
-                                + " os_name = :os, kernel_running = :kr, kernel_installed = :ki, reboot_required = :rb,"
-                                + " ecosystem = COALESCE(:eco, ecosystem), boot_id = COALESCE(:boot, boot_id) WHERE id = :id"
-                                + " RETURNING inventory_hash, pending_hash, refresh_requested, ecosystem, jobs_waiting")
-                        .bind("t", Micros.of(now))
-                        .bind("os", os)
-                        .bind("kr", kernelRunning)
-                        .bind("ki", kernels)
-                        .bind("rb", Boolean.TRUE.equals(req.rebootRequired()) ? 1 : 0)
-                        .bind("eco", eco == null ? null : eco.name())
-                        .bind("boot", bootId)
+        // The hot path is one read in autocommit: what decides the answer, and the facts last stored.
+        // Facts are written only when they changed; otherwise the time seen is written behind, in a
+        // batch with other hosts' (LastSeen).
+        HostState host = jdbi.withHandle(h -> h.createQuery("SELECT inventory_hash, pending_hash, refresh_requested,"
+                                + " ecosystem, jobs_waiting, os_name, kernel_running, kernel_installed,"
+                                + " reboot_required, boot_id FROM host WHERE id = :id")
                         .bind("id", agent.hostId())
-                        .mapToMap()
+                        .map((rs, ctx) -> new HostState(
+                                rs.getString("inventory_hash"),
+                                rs.getString("pending_hash"),
+                                rs.getInt("refresh_requested") != 0,
+                                rs.getString("ecosystem"),
+                                rs.getInt("jobs_waiting") != 0,
+                                rs.getString("os_name"),
+                                rs.getString("kernel_running"),
+                                rs.getString("kernel_installed"),
+                                rs.getInt("reboot_required") != 0,
+                                rs.getString("boot_id")))
                         .findOne())
                 .orElseThrow(() -> ApiException.unauthorized("this agent's host was deleted; enroll again"));
-        if (pendingKnown && !pendingHash.equals(host.get("pending_hash"))) {
-            Ecosystem hostEco = eco != null
-                    ? eco
-                    : host.get("ecosystem") == null ? null : Ecosystem.of((String) host.get("ecosystem"));
+        boolean reboot = Boolean.TRUE.equals(req.rebootRequired());
+        boolean factsChanged = !os.equals(host.os())
+                || !kernelRunning.equals(host.kernelRunning())
+                || !kernels.equals(host.kernelInstalled())
+                || reboot != host.rebootRequired()
+                || (eco != null && !eco.name().equals(host.ecosystem()))
+                || (bootId != null && !bootId.equals(host.bootId()));
+        if (factsChanged) {
+            int n = jdbi.withHandle(h -> h.createUpdate(
+                            "UPDATE host SET last_seen_micros = :t, os_name = :os,"
+                                    + " kernel_running = :kr, kernel_installed = :ki, reboot_required = :rb,"
+                                    + " ecosystem = COALESCE(:eco, ecosystem), boot_id = COALESCE(:boot, boot_id) WHERE id = :id")
+                    .bind("t", Micros.of(now))
+                    .bind("os", os)
+                    .bind("kr", kernelRunning)
+                    .bind("ki", kernels)
+                    .bind("rb", reboot ? 1 : 0)
+                    .bind("eco", eco == null ? null : eco.name())
+                    .bind("boot", bootId)
+                    .bind("id", agent.hostId())
+                    .execute());
+            if (n == 0) {
+                throw ApiException.unauthorized("this agent's host was deleted; enroll again");
+            }
+        } else {
+            lastSeen.seen(agent.hostId(), Micros.of(now));
+        }
+        if (pendingKnown && !pendingHash.equals(host.pendingHash())) {
+            Ecosystem hostEco = eco != null ? eco : host.ecosystem() == null ? null : Ecosystem.of(host.ecosystem());
             if (hostEco != null) {
                 jdbi.useTransaction(h -> {
                     inventory.recordPendingUpdates(
@@ -371,17 +402,25 @@ public final class AgentService {
                 });
             }
         }
-        Object refresh = host.get("refresh_requested");
-        boolean wanted = !hash.equals(host.get("inventory_hash"))
-                || (refresh instanceof Number && ((Number) refresh).intValue() != 0);
+        boolean wanted = !hash.equals(host.inventoryHash()) || host.refreshRequested();
         metrics.checkins.labelValues(wanted ? "inventory_wanted" : "ok").inc();
-        Object waiting = host.get("jobs_waiting");
         List<com.fasterxml.jackson.databind.JsonNode> out =
-                waiting instanceof Number && ((Number) waiting).intValue() != 0
-                        ? jobs.deliver(agent.hostId(), now)
-                        : List.of();
+                host.jobsWaiting() ? jobs.deliver(agent.hostId(), now) : List.of();
         return new CheckinResponse(wanted, checkin.toSeconds(), now, out);
     }
+
+    /** What a check-in reads of its host. */
+    private record HostState(
+            String inventoryHash,
+            String pendingHash,
+            boolean refreshRequested,
+            String ecosystem,
+            boolean jobsWaiting,
+            String os,
+            String kernelRunning,
+            String kernelInstalled,
+            boolean rebootRequired,
+            String bootId) {}
 
     // ---- inventory
 
@@ -433,23 +472,19 @@ public final class AgentService {
                     + Strings.clip(req.inventoryHash()) + " (truncated or altered upload; nothing was stored)");
         }
         long t0 = System.nanoTime();
+        long[] open = new long[1];
         InventoryStore.Result r = jdbi.inTransaction(h -> {
-            InventoryStore.Result res =
-                    inventory.ingest(h, agent.hostId(), inv, feeds.current().index(), clock.instant());
-            h.createUpdate("UPDATE host SET refresh_requested = 0, ecosystem = :e WHERE id = :id")
-                    .bind("e", ecosystem.name())
-                    .bind("id", agent.hostId())
-                    .execute();
+            InventoryStore.Result res = inventory.ingest(
+                    h, agent.hostId(), inv, hash, feeds.current().index(), clock.instant());
+            open[0] = h.createQuery("SELECT COUNT(*) FROM finding WHERE host_id = :h AND resolved_micros IS NULL")
+                    .bind("h", agent.hostId())
+                    .mapTo(Long.class)
+                    .one();
             return res;
         });
         metrics.evaluationSeconds.labelValues("inventory").observe((System.nanoTime() - t0) / 1e9);
         metrics.inventories.labelValues(r.changed() ? "stored" : "unchanged").inc();
-        long open = jdbi.withHandle(
-                h -> h.createQuery("SELECT COUNT(*) FROM finding WHERE host_id = :h AND resolved_micros IS NULL")
-                        .bind("h", agent.hostId())
-                        .mapTo(Long.class)
-                        .one());
-        return new InventoryResponse(packages.size(), r.packagesJudged() + r.packagesRemoved(), open);
+        return new InventoryResponse(packages.size(), r.packagesJudged() + r.packagesRemoved(), open[0]);
     }
 
     private static boolean blank(String s) {

@@ -334,8 +334,14 @@ public final class HostService {
     public void delete(Principal actor, String id) {
         HostSummary hs = host(id);
         jdbi.useTransaction(h -> {
-            for (String t :
-                    List.of("finding", "pending_update", "host_package", "host_label", "host_group_member", "agent")) {
+            for (String t : List.of(
+                    "finding",
+                    "pending_update",
+                    "host_package",
+                    "host_inventory",
+                    "host_label",
+                    "host_group_member",
+                    "agent")) {
                 h.createUpdate("DELETE FROM " + t + " WHERE host_id = :id")
                         .bind("id", id)
                         .execute();

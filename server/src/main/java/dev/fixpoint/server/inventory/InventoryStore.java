@@ -11,13 +11,24 @@ import dev.fixpoint.core.matching.MatchState;
 import dev.fixpoint.core.matching.Matcher;
 import dev.fixpoint.core.matching.Verdict;
 import dev.fixpoint.server.platform.Micros;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -83,34 +94,33 @@ public final class InventoryStore {
 
     /** Stores {@code inventory} as the host's current one and updates its findings. */
     public Result ingest(Handle h, String hostId, Inventory inventory, AdvisoryIndex index, Instant now) {
-        String hash = hash(inventory);
+        return ingest(h, hostId, inventory, hash(inventory), index, now);
+    }
+
+    /**
+     * Stores {@code inventory}, whose canonical hash the caller has computed, as the host's current
+     * one and updates its findings; also clears a pending request for a full inventory. Reads the
+     * host's stored package rows once and, of its findings, only the open ones of the packages that
+     * changed; every write is batched (one round trip per kind of statement).
+     */
+    public Result ingest(Handle h, String hostId, Inventory inventory, String hash, AdvisoryIndex index, Instant now) {
         String stored = h.createQuery("SELECT COALESCE(inventory_hash, '') FROM host WHERE id = :id")
                 .bind("id", hostId)
                 .mapTo(String.class)
                 .findOne()
                 .orElseThrow(() -> new IllegalArgumentException("no host " + hostId));
         if (hash.equals(stored)) {
-            h.createUpdate("UPDATE host SET last_seen_micros = :t WHERE id = :id")
+            h.createUpdate("UPDATE host SET last_seen_micros = :t, refresh_requested = 0 WHERE id = :id")
                     .bind("t", Micros.of(now))
                     .bind("id", hostId)
                     .execute();
             return new Result(false, 0, 0, 0, 0);
         }
 
-        Map<String, InstalledPackage> old = new HashMap<>();
-        h.createQuery("SELECT * FROM host_package WHERE host_id = :id")
-                .bind("id", hostId)
-                .map((rs, ctx) -> {
-                    String arch = rs.getString("arch");
-                    return new InstalledPackage(
-                            dev.fixpoint.core.platform.Ecosystem.of(rs.getString("ecosystem")),
-                            rs.getString("name"),
-                            rs.getString("version"),
-                            arch.isEmpty() ? null : arch,
-                            rs.getString("source_name"),
-                            rs.getString("source_version"));
-                })
-                .forEach(p -> old.put(key(p), p));
+        Map<String, StoredRow> old = new HashMap<>();
+        for (StoredRow r : storedRows(h, hostId, stored)) {
+            old.put(r.key(), r);
+        }
         Map<String, InstalledPackage> current = new LinkedHashMap<>();
         for (InstalledPackage p : inventory.packages()) {
             current.put(key(p), p);
@@ -118,30 +128,33 @@ public final class InventoryStore {
 
         List<InstalledPackage> changed = new ArrayList<>();
         for (Map.Entry<String, InstalledPackage> e : current.entrySet()) {
-            if (!e.getValue().equals(old.get(e.getKey()))) {
+            StoredRow was = old.get(e.getKey());
+            if (was == null || !was.sameAs(e.getValue())) {
                 changed.add(e.getValue());
             }
         }
-        List<InstalledPackage> removed = new ArrayList<>();
-        for (Map.Entry<String, InstalledPackage> e : old.entrySet()) {
+        List<StoredRow> removed = new ArrayList<>();
+        for (Map.Entry<String, StoredRow> e : old.entrySet()) {
             if (!current.containsKey(e.getKey())) {
                 removed.add(e.getValue());
             }
         }
 
-        Map<String, List<StoredFinding>> openByPackage = new HashMap<>();
-        for (StoredFinding f : findings(h, hostId)) {
-            if (f.isOpen()) {
-                openByPackage
-                        .computeIfAbsent(
-                                f.ecosystem() + '\u0000' + f.pkg() + '\u0000' + f.arch(), k -> new ArrayList<>())
-                        .add(f);
+        Map<String, Set<String>> touchedNames = new HashMap<>();
+        for (InstalledPackage p : changed) {
+            if (old.containsKey(key(p))) {
+                touchedNames
+                        .computeIfAbsent(p.ecosystem().name(), k -> new HashSet<>())
+                        .add(p.name());
             }
         }
-        int opened = 0;
-        int resolved = 0;
+        for (StoredRow r : removed) {
+            touchedNames.computeIfAbsent(r.ecosystem(), k -> new HashSet<>()).add(r.name());
+        }
+        Map<String, List<OpenFinding>> openByPackage = openAdvisoryFindings(h, hostId, touchedNames);
+        Writes w = new Writes(h, now);
         Matcher matcher = new Matcher(index);
-        // Package rows go to the database in two batches (one round trip each on PostgreSQL with
+        // Package rows go to the database in batches (one round trip each on PostgreSQL with
         // reWriteBatchedInserts), not a statement per package.
         PreparedBatch inserts = h.prepareBatch(
                 "INSERT INTO host_package (host_id, ecosystem, name, arch, version, source_name, source_version)"
@@ -149,9 +162,7 @@ public final class InventoryStore {
         PreparedBatch updates = h.prepareBatch("UPDATE host_package SET version = :v, source_name = :sn,"
                 + " source_version = :sv WHERE host_id = :h AND ecosystem = :e AND name = :n AND arch = :a");
         for (InstalledPackage p : changed) {
-            int[] counts = judge(h, hostId, p, matcher, openByPackage.getOrDefault(key(p), List.of()), now);
-            opened += counts[0];
-            resolved += counts[1];
+            judge(w, hostId, p, matcher, openByPackage.getOrDefault(key(p), List.of()));
             (old.containsKey(key(p)) ? updates : inserts)
                     .bind("h", hostId)
                     .bind("e", p.ecosystem().name())
@@ -162,25 +173,39 @@ public final class InventoryStore {
                     .bind("sv", p.sourceVersion())
                     .add();
         }
-        if (inserts.size() > 0) {
-            inserts.execute();
-        }
-        if (updates.size() > 0) {
-            updates.execute();
-        }
-        for (InstalledPackage p : removed) {
-            for (StoredFinding f : openByPackage.getOrDefault(key(p), List.of())) {
-                resolved += resolve(h, f.id(), now);
+        PreparedBatch deletes = h.prepareBatch(
+                "DELETE FROM host_package WHERE host_id = :h AND ecosystem = :e AND name = :n AND arch = :a");
+        for (StoredRow r : removed) {
+            for (OpenFinding f : openByPackage.getOrDefault(r.key(), List.of())) {
+                w.resolve(f.id());
             }
-            h.createUpdate("DELETE FROM host_package WHERE host_id = :h AND ecosystem = :e AND name = :n AND arch = :a")
-                    .bind("h", hostId)
-                    .bind("e", p.ecosystem().name())
-                    .bind("n", p.name())
-                    .bind("a", arch(p))
+            deletes.bind("h", hostId)
+                    .bind("e", r.ecosystem())
+                    .bind("n", r.name())
+                    .bind("a", r.arch())
+                    .add();
+        }
+        w.execute();
+        for (PreparedBatch b : List.of(inserts, updates, deletes)) {
+            if (b.size() > 0) {
+                b.execute();
+            }
+        }
+        byte[] snapshot = encode(current.values());
+        int n = h.createUpdate("UPDATE host_inventory SET inventory_hash = :hash, packages = :p WHERE host_id = :id")
+                .bind("hash", hash)
+                .bind("p", snapshot)
+                .bind("id", hostId)
+                .execute();
+        if (n == 0) {
+            h.createUpdate("INSERT INTO host_inventory (host_id, inventory_hash, packages) VALUES (:id, :hash, :p)")
+                    .bind("hash", hash)
+                    .bind("p", snapshot)
+                    .bind("id", hostId)
                     .execute();
         }
         h.createUpdate("UPDATE host SET inventory_hash = :hash, package_count = :n, ecosystem = :eco,"
-                        + " last_seen_micros = :t WHERE id = :id")
+                        + " last_seen_micros = :t, refresh_requested = 0 WHERE id = :id")
                 .bind("hash", hash)
                 .bind("n", current.size())
                 .bind(
@@ -191,39 +216,265 @@ public final class InventoryStore {
                 .bind("t", Micros.of(now))
                 .bind("id", hostId)
                 .execute();
-        return new Result(true, changed.size(), removed.size(), opened, resolved);
+        return new Result(true, changed.size(), removed.size(), w.opened, w.resolved);
     }
 
     /**
-     * Judges one package again and brings its open findings in line: opens findings for advisories
-     * that now affect it, updates those that still do, resolves the rest. Returns {opened, resolved}.
+     * The host's stored package rows: decoded from its {@code host_inventory} row when that holds the
+     * inventory the host row names, read row by row from {@code host_package} otherwise (a host stored
+     * before that table existed).
      */
-    private static int[] judge(
-            Handle h, String hostId, InstalledPackage p, Matcher matcher, List<StoredFinding> open, Instant now) {
+    private static List<StoredRow> storedRows(Handle h, String hostId, String storedHash) {
+        if (!storedHash.isEmpty()) {
+            Optional<byte[]> snapshot = h.createQuery(
+                            "SELECT packages FROM host_inventory WHERE host_id = :id AND inventory_hash = :hash")
+                    .bind("id", hostId)
+                    .bind("hash", storedHash)
+                    .mapTo(byte[].class)
+                    .findOne();
+            if (snapshot.isPresent()) {
+                return decode(snapshot.get());
+            }
+        }
+        return h.createQuery("SELECT ecosystem, name, arch, version, source_name, source_version FROM host_package"
+                        + " WHERE host_id = :id")
+                .bind("id", hostId)
+                .map((rs, ctx) -> new StoredRow(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6)))
+                .list();
+    }
+
+    /**
+     * Encodes package rows as host_inventory holds them: the encoded length, then deflated: a count
+     * and each row's six fields as length-prefixed UTF-8 (any character, tabs and newlines included,
+     * survives).
+     */
+    static byte[] encode(java.util.Collection<InstalledPackage> packages) {
+        ByteArrayOutputStream raw = new ByteArrayOutputStream(packages.size() * 64 + 16);
+        try (DataOutputStream out = new DataOutputStream(raw)) {
+            out.writeInt(packages.size());
+            for (InstalledPackage p : packages) {
+                for (String f : new String[] {
+                    p.ecosystem().name(), p.name(), arch(p), p.version(), p.sourceName(), p.sourceVersion()
+                }) {
+                    byte[] b = f.getBytes(StandardCharsets.UTF_8);
+                    out.writeInt(b.length);
+                    out.write(b);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] plain = raw.toByteArray();
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        try {
+            deflater.setInput(plain);
+            deflater.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 4 + 64);
+            out.writeBytes(ByteBuffer.allocate(4).putInt(plain.length).array());
+            byte[] buf = new byte[16 * 1024];
+            while (!deflater.finished()) {
+                out.write(buf, 0, deflater.deflate(buf));
+            }
+            return out.toByteArray();
+        } finally {
+            deflater.end();
+        }
+    }
+
+    static List<StoredRow> decode(byte[] snapshot) {
+        Inflater inflater = new Inflater();
+        try {
+            ByteBuffer head = ByteBuffer.wrap(snapshot);
+            int length = head.getInt();
+            if (length < 4 || length > MAX_SNAPSHOT_BYTES) {
+                throw new IOException("encoded length " + length);
+            }
+            byte[] plain = new byte[length];
+            inflater.setInput(snapshot, 4, snapshot.length - 4);
+            int at = 0;
+            while (at < length) {
+                int n = inflater.inflate(plain, at, length - at);
+                if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new IOException("truncated at " + at + " of " + length + " bytes");
+                }
+                at += n;
+            }
+            ByteBuffer in = ByteBuffer.wrap(plain);
+            int rows = in.getInt();
+            List<StoredRow> out = new ArrayList<>(Math.min(rows, length / 24 + 1));
+            String[] f = new String[6];
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < 6; j++) {
+                    int len = in.getInt();
+                    if (len < 0 || len > in.remaining()) {
+                        throw new IOException("field of " + len + " bytes at " + in.position());
+                    }
+                    f[j] = new String(plain, in.position(), len, StandardCharsets.UTF_8);
+                    in.position(in.position() + len);
+                }
+                out.add(new StoredRow(f[0], f[1], f[2], f[3], f[4], f[5]));
+            }
+            return out;
+        } catch (IOException | java.util.zip.DataFormatException | java.nio.BufferUnderflowException e) {
+            throw new IllegalStateException("host_inventory row unreadable: " + e, e);
+        } finally {
+            inflater.end();
+        }
+    }
+
+    private static final int MAX_SNAPSHOT_BYTES = 512 << 20;
+
+    /** A stored package row, compared with a reported package without building one. */
+    record StoredRow(
+            String ecosystem, String name, String arch, String version, String sourceName, String sourceVersion) {
+        String key() {
+            return ecosystem + '\u0000' + name + '\u0000' + arch;
+        }
+
+        boolean sameAs(InstalledPackage p) {
+            return version.equals(p.version())
+                    && sourceName.equals(p.sourceName())
+                    && sourceVersion.equals(p.sourceVersion());
+        }
+    }
+
+    /** An open finding from an advisory, as much of it as judging needs. */
+    private record OpenFinding(String id, String advisorySource, String advisoryId) {}
+
+    /** Names per IN list: well under SQLite's and PostgreSQL's limits on bound parameters. */
+    private static final int IN_CHUNK = 500;
+
+    /**
+     * The host's open advisory findings (not pending-update ones) of the packages named (by ecosystem),
+     * by package key. The query follows the partial index of open findings (host, ecosystem, package).
+     */
+    private static Map<String, List<OpenFinding>> openAdvisoryFindings(
+            Handle h, String hostId, Map<String, Set<String>> namesByEcosystem) {
+        Map<String, List<OpenFinding>> out = new HashMap<>();
+        for (Map.Entry<String, Set<String>> e : namesByEcosystem.entrySet()) {
+            List<String> names = new ArrayList<>(e.getValue());
+            for (int i = 0; i < names.size(); i += IN_CHUNK) {
+                h.createQuery("SELECT id, package, arch, advisory_source, advisory_id FROM finding WHERE host_id = :h"
+                                + " AND ecosystem = :e AND package IN (<names>) AND resolved_micros IS NULL"
+                                + " AND advisory_source <> :pm")
+                        .bind("h", hostId)
+                        .bind("e", e.getKey())
+                        .bindList("names", names.subList(i, Math.min(names.size(), i + IN_CHUNK)))
+                        .bind("pm", PENDING_UPDATE_SOURCE)
+                        .map((rs, ctx) -> {
+                            String key = e.getKey() + '\u0000' + rs.getString(2) + '\u0000' + rs.getString(3);
+                            out.computeIfAbsent(key, k -> new ArrayList<>())
+                                    .add(new OpenFinding(rs.getString(1), rs.getString(4), rs.getString(5)));
+                            return key;
+                        })
+                        .list();
+            }
+        }
+        return out;
+    }
+
+    /** The finding writes of one ingest or re-evaluation, batched by kind and sent together. */
+    private static final class Writes {
+        private final long now;
+        private final PreparedBatch resolves;
+        private final PreparedBatch updates;
+        private final PreparedBatch inserts;
+        int opened;
+        int resolved;
+
+        Writes(Handle h, Instant now) {
+            this.now = Micros.of(now);
+            this.resolves = h.prepareBatch(
+                    "UPDATE finding SET resolved_micros = :t WHERE id = :id AND resolved_micros IS NULL");
+            this.updates = h.prepareBatch(
+                    "UPDATE finding SET state = :s, installed = :i, fixed = :f, evidence = :ev WHERE id = :id");
+            this.inserts = h.prepareBatch(
+                    "INSERT INTO finding (id, host_id, ecosystem, package, arch, advisory_source, advisory_id,"
+                            + " state, installed, fixed, evidence, first_seen_micros)"
+                            + " VALUES (:id, :h, :e, :p, :a, :src, :adv, :s, :i, :f, :ev, :t)");
+        }
+
+        void resolve(String id) {
+            resolves.bind("t", now).bind("id", id).add();
+        }
+
+        void update(String id, InstalledPackage p, Verdict v) {
+            updates.bind("s", v.result().state().name())
+                    .bind("i", p.version())
+                    .bind("f", v.result().fixedVersion())
+                    .bind("ev", evidence(v.result()))
+                    .bind("id", id)
+                    .add();
+        }
+
+        void insert(String hostId, InstalledPackage p, Verdict v) {
+            inserts.bind("id", UUID.randomUUID().toString())
+                    .bind("h", hostId)
+                    .bind("e", p.ecosystem().name())
+                    .bind("p", p.name())
+                    .bind("a", arch(p))
+                    .bind("src", v.advisory().source())
+                    .bind("adv", v.advisory().id())
+                    .bind("s", v.result().state().name())
+                    .bind("i", p.version())
+                    .bind("f", v.result().fixedVersion())
+                    .bind("ev", evidence(v.result()))
+                    .bind("t", now)
+                    .add();
+            opened++;
+        }
+
+        /** Sends what is batched: resolutions first, so a finding closed and reopened cannot collide. */
+        void execute() {
+            if (resolves.size() > 0) {
+                for (int n : resolves.execute()) {
+                    resolved += Math.max(0, n);
+                }
+            }
+            if (updates.size() > 0) {
+                updates.execute();
+            }
+            if (inserts.size() > 0) {
+                inserts.execute();
+            }
+        }
+
+        /** Sends once enough is batched (a re-evaluation over many hosts). */
+        void executeIfLarge() {
+            if (resolves.size() + updates.size() + inserts.size() >= 1000) {
+                execute();
+            }
+        }
+    }
+
+    /**
+     * Judges one package again and brings its open advisory findings in line: opens findings for
+     * advisories that now affect it, updates those that still do, resolves the rest.
+     */
+    private static void judge(Writes w, String hostId, InstalledPackage p, Matcher matcher, List<OpenFinding> open) {
         Map<String, Verdict> affecting = new HashMap<>();
         for (Verdict v : matcher.evaluate(p)) {
             if (v.result().state() != MatchState.NOT_AFFECTED) {
                 affecting.put(v.advisory().source() + '\u0000' + v.advisory().id(), v);
             }
         }
-        int opened = 0;
-        int resolved = 0;
-        for (StoredFinding f : open) {
-            if (f.advisorySource().equals(PENDING_UPDATE_SOURCE)) {
-                continue; // kept by recordPendingUpdates, not by advisories
-            }
+        for (OpenFinding f : open) {
             Verdict v = affecting.remove(f.advisorySource() + '\u0000' + f.advisoryId());
             if (v == null) {
-                resolved += resolve(h, f.id(), now);
+                w.resolve(f.id());
             } else {
-                update(h, f.id(), p, v);
+                w.update(f.id(), p, v);
             }
         }
         for (Verdict v : affecting.values()) {
-            insert(h, hostId, p, v, now);
-            opened++;
+            w.insert(hostId, p, v);
         }
-        return new int[] {opened, resolved};
     }
 
     /**
@@ -261,29 +512,28 @@ public final class InventoryStore {
                             rs.getString("source_version"));
                 })
                 .forEach(candidates::add);
-        Matcher matcher = new Matcher(index);
-        Map<String, Map<String, List<StoredFinding>>> openByHost = new HashMap<>();
-        int opened = 0;
-        int resolved = 0;
+        Map<String, List<InstalledPackage>> byHost = new LinkedHashMap<>();
         for (int i = 0; i < candidates.size(); i++) {
-            String hostId = hostOf.get(i);
-            Map<String, List<StoredFinding>> open = openByHost.computeIfAbsent(hostId, id -> {
-                Map<String, List<StoredFinding>> m = new HashMap<>();
-                for (StoredFinding f : findings(h, id)) {
-                    if (f.isOpen()) {
-                        m.computeIfAbsent(
-                                        f.ecosystem() + '\u0000' + f.pkg() + '\u0000' + f.arch(),
-                                        x -> new ArrayList<>())
-                                .add(f);
-                    }
-                }
-                return m;
-            });
-            InstalledPackage p = candidates.get(i);
-            int[] c = judge(h, hostId, p, matcher, open.getOrDefault(key(p), List.of()), now);
-            opened += c[0];
-            resolved += c[1];
+            byHost.computeIfAbsent(hostOf.get(i), k -> new ArrayList<>()).add(candidates.get(i));
         }
+        Matcher matcher = new Matcher(index);
+        Writes w = new Writes(h, now);
+        for (Map.Entry<String, List<InstalledPackage>> e : byHost.entrySet()) {
+            Map<String, Set<String>> hostNames = new HashMap<>();
+            for (InstalledPackage p : e.getValue()) {
+                hostNames
+                        .computeIfAbsent(p.ecosystem().name(), k -> new HashSet<>())
+                        .add(p.name());
+            }
+            Map<String, List<OpenFinding>> open = openAdvisoryFindings(h, e.getKey(), hostNames);
+            for (InstalledPackage p : e.getValue()) {
+                judge(w, e.getKey(), p, matcher, open.getOrDefault(key(p), List.of()));
+            }
+            w.executeIfLarge();
+        }
+        w.execute();
+        int opened = w.opened;
+        int resolved = w.resolved;
         return new int[] {candidates.size(), opened, resolved};
     }
 
@@ -457,35 +707,6 @@ public final class InventoryStore {
         return h.createUpdate("UPDATE finding SET resolved_micros = :t WHERE id = :id AND resolved_micros IS NULL")
                 .bind("t", Micros.of(now))
                 .bind("id", id)
-                .execute();
-    }
-
-    private static void update(Handle h, String id, InstalledPackage p, Verdict v) {
-        h.createUpdate("UPDATE finding SET state = :s, installed = :i, fixed = :f, evidence = :ev WHERE id = :id")
-                .bind("s", v.result().state().name())
-                .bind("i", p.version())
-                .bind("f", v.result().fixedVersion())
-                .bind("ev", evidence(v.result()))
-                .bind("id", id)
-                .execute();
-    }
-
-    private static void insert(Handle h, String hostId, InstalledPackage p, Verdict v, Instant now) {
-        h.createUpdate("INSERT INTO finding (id, host_id, ecosystem, package, arch, advisory_source, advisory_id,"
-                        + " state, installed, fixed, evidence, first_seen_micros)"
-                        + " VALUES (:id, :h, :e, :p, :a, :src, :adv, :s, :i, :f, :ev, :t)")
-                .bind("id", UUID.randomUUID().toString())
-                .bind("h", hostId)
-                .bind("e", p.ecosystem().name())
-                .bind("p", p.name())
-                .bind("a", arch(p))
-                .bind("src", v.advisory().source())
-                .bind("adv", v.advisory().id())
-                .bind("s", v.result().state().name())
-                .bind("i", p.version())
-                .bind("f", v.result().fixedVersion())
-                .bind("ev", evidence(v.result()))
-                .bind("t", Micros.of(now))
                 .execute();
     }
 

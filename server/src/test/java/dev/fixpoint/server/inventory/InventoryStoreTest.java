@@ -174,4 +174,77 @@ class InventoryStoreTest {
             fresh.drop().close();
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void theStoredSnapshotAndThePackageRowsGiveTheSameAnswer(String kind) throws Exception {
+        TestDatabases.Fresh fresh = TestDatabases.create(kind, tmp);
+        try (Database db = Database.open(fresh.config())) {
+            InventoryStore store = new InventoryStore();
+            AdvisoryIndex index = advisories();
+            Inventory inv = ubi9();
+            String viaSnapshot = db.jdbi().inTransaction(h -> store.host(h, "snap", T0));
+            String viaRows = db.jdbi().inTransaction(h -> store.host(h, "rows", T0));
+            for (String host : List.of(viaSnapshot, viaRows)) {
+                db.jdbi().useTransaction(h -> store.ingest(h, host, inv, index, T0));
+            }
+            // "rows" is a host stored before host_inventory existed (no row), and then one whose row is stale
+            // (it names another inventory): both are diffed against host_package instead.
+            db.jdbi().useHandle(h -> h.createUpdate("DELETE FROM host_inventory WHERE host_id = :h")
+                    .bind("h", viaRows)
+                    .execute());
+            Inventory patched = with(inv, "libnghttp2", "1.43.0-5.el9_3.1");
+            Instant t1 = T0.plusSeconds(60);
+            for (String host : List.of(viaSnapshot, viaRows)) {
+                InventoryStore.Result r = db.jdbi().inTransaction(h -> store.ingest(h, host, patched, index, t1));
+                assertThat(r.packagesJudged()).as(host).isEqualTo(1);
+                assertThat(r.findingsResolved()).as(host).isEqualTo(1);
+            }
+            db.jdbi().useHandle(h -> h.createUpdate(
+                            "UPDATE host_inventory SET inventory_hash = 'stale' WHERE host_id = :h")
+                    .bind("h", viaRows)
+                    .execute());
+            Inventory removed = without(patched, "glibc");
+            for (String host : List.of(viaSnapshot, viaRows)) {
+                InventoryStore.Result r =
+                        db.jdbi().inTransaction(h -> store.ingest(h, host, removed, index, t1.plusSeconds(60)));
+                assertThat(r.packagesRemoved()).as(host).isEqualTo(3);
+                assertThat(r.findingsResolved()).as(host).isEqualTo(3);
+            }
+            assertThat(db.jdbi().withHandle(h -> store.findings(h, viaRows)).stream()
+                            .map(f -> f.pkg() + " " + f.advisoryId() + " " + f.isOpen())
+                            .sorted()
+                            .toList())
+                    .isEqualTo(db.jdbi().withHandle(h -> store.findings(h, viaSnapshot)).stream()
+                            .map(f -> f.pkg() + " " + f.advisoryId() + " " + f.isOpen())
+                            .sorted()
+                            .toList());
+        } finally {
+            fresh.drop().close();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theSnapshotEncodingKeepsAnyTextAndRefusesDamage() {
+        List<InstalledPackage> odd = List.of(
+                new InstalledPackage(ALMA, "tab\tname", "1:2.0-1\n", "x86_64", "src\u0000name", "ü-1"),
+                new InstalledPackage(ALMA, "plain", "1.0", null),
+                new InstalledPackage(ALMA, "x".repeat(300), "9", "noarch", "", ""));
+        byte[] encoded = InventoryStore.encode(odd);
+        List<InventoryStore.StoredRow> back = InventoryStore.decode(encoded);
+        assertThat(back).hasSize(3);
+        for (int i = 0; i < odd.size(); i++) {
+            assertThat(back.get(i).sameAs(odd.get(i))).isTrue();
+            assertThat(back.get(i).name()).isEqualTo(odd.get(i).name());
+        }
+        assertThat(back.get(1).arch()).isEmpty();
+        byte[] truncated = java.util.Arrays.copyOf(encoded, encoded.length / 2);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InventoryStore.decode(truncated))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("host_inventory row unreadable");
+        byte[] liar = encoded.clone();
+        liar[0] = 0x7f; // claims 2 GB
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InventoryStore.decode(liar))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }
