@@ -335,6 +335,7 @@ class AgentTest {
         assertThat(checkin.json().path("pendingUpdates").isNull()).isTrue();
         FakeServer.Request inventory = server.requests("/inventory").get(0);
         assertThat(inventory.method()).isEqualTo("PUT");
+        assertThat(inventory.contentEncoding()).isEqualTo("gzip");
         assertThat(inventory.json().path("source").asText()).isEqualTo("dpkg");
         assertThat(inventory.json().path("packages").size()).isEqualTo(88);
 

@@ -54,7 +54,8 @@ public final class FakeServer implements AutoCloseable {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     /** A request as the server received it. */
-    public record Request(String method, String path, String authorization, String body) {
+    /** A request as the server read it; {@code contentEncoding} is how its body came (null: as is). */
+    public record Request(String method, String path, String authorization, String body, String contentEncoding) {
         public JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -205,12 +206,22 @@ public final class FakeServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            // decoded as the real server does (Http.body)
+            String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
+            byte[] raw = ex.getRequestBody().readAllBytes();
+            if ("gzip".equalsIgnoreCase(encoding)) {
+                try (java.util.zip.GZIPInputStream in =
+                        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(raw))) {
+                    raw = in.readAllBytes();
+                }
+            }
+            String body = new String(raw, StandardCharsets.UTF_8);
             Request req = new Request(
                     ex.getRequestMethod(),
                     ex.getRequestURI().getPath(),
                     ex.getRequestHeaders().getFirst("Authorization"),
-                    body);
+                    body,
+                    encoding);
             requests.add(req);
             Answer a;
             synchronized (this) {

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.javalin.http.Context;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /** Request helpers: bounded JSON bodies and typed query parameters, each failing with a named problem. */
 public final class Http {
@@ -24,15 +27,30 @@ public final class Http {
             throw new ApiException(
                     415, "unsupported-media-type", "Unsupported media type", "send the body as application/json");
         }
+        String encoding = ctx.header("Content-Encoding");
+        boolean gzip = encoding != null && encoding.strip().equalsIgnoreCase("gzip");
+        if (encoding != null && !gzip && !encoding.strip().equalsIgnoreCase("identity")) {
+            throw new ApiException(
+                    415,
+                    "unsupported-media-type",
+                    "Unsupported media type",
+                    "Content-Encoding \"" + Strings.clip(encoding) + "\" is not supported; send gzip or identity");
+        }
         byte[] bytes;
-        try (InputStream in = ctx.bodyInputStream()) {
+        try (InputStream in = gzip ? new GZIPInputStream(ctx.bodyInputStream(), 16 * 1024) : ctx.bodyInputStream()) {
+            // the limit applies to what is decompressed, so a small gzip bomb is refused like a large body
             bytes = in.readNBytes(MAX_BODY + 1);
+        } catch (ZipException | EOFException e) {
+            throw ApiException.badRequest("request body is not valid gzip (Content-Encoding: gzip): " + e.getMessage());
         } catch (IOException e) {
             throw ApiException.badRequest("request body could not be read: " + e.getMessage());
         }
         if (bytes.length > MAX_BODY) {
             throw new ApiException(
-                    413, "too-large", "Content too large", "request body exceeds " + MAX_BODY + " bytes");
+                    413,
+                    "too-large",
+                    "Content too large",
+                    "request body exceeds " + MAX_BODY + " bytes" + (gzip ? " once decompressed" : ""));
         }
         if (bytes.length == 0) {
             throw ApiException.badRequest("request body is empty; expected a JSON " + type.getSimpleName());

@@ -231,6 +231,102 @@ class ServerApiTest {
         }
     }
 
+    static byte[] gzip(byte[] body) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(body);
+        }
+        return out.toByteArray();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void gzipUploadsAreAcceptedAndBadOnesRefusedByNameAndCheckInsAreSeen(String kind) throws Exception {
+        try (TestServer s = TestServer.start(kind, tmp, Map.of())) {
+            String admin = s.adminToken();
+            String agent = enroll(s, admin, "alma-gz");
+            List<Map<String, Object>> pkgs = packages();
+            String hash = hashOf(pkgs);
+            Map<String, String> gz = Map.of("Content-Type", "application/json", "Content-Encoding", "gzip");
+            byte[] body = s.json.writeValueAsBytes(
+                    Map.of("inventoryHash", hash, "ecosystem", "AlmaLinux:9", "source", "rpm", "packages", pkgs));
+            TestServer.Response ok = s.callBytes("PUT", "/api/v1/agent/inventory", agent, gzip(body), gz);
+            assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+            assertThat(ok.json().get("packages").asInt()).isEqualTo(pkgs.size());
+
+            // Damaged, unknown and explosive encodings are refused by name, and the stored inventory stays.
+            List<Map<String, Object>> other = packages();
+            other.set(0, pkg("glibc", "2.34-100.el9_4.2", "x86_64"));
+            byte[] otherBody = s.json.writeValueAsBytes(Map.of(
+                    "inventoryHash", hashOf(other), "ecosystem", "AlmaLinux:9", "source", "rpm", "packages", other));
+            byte[] damaged = gzip(otherBody);
+            damaged[damaged.length / 2] ^= 0x55;
+            TestServer.Response bad = s.callBytes("PUT", "/api/v1/agent/inventory", agent, damaged, gz);
+            assertThat(bad.status()).as(bad.body()).isIn(400, 422);
+            assertThat(bad.contentType()).startsWith(Problems.CONTENT_TYPE);
+            TestServer.Response notGzip = s.callBytes("PUT", "/api/v1/agent/inventory", agent, otherBody, gz);
+            assertThat(notGzip.status()).isEqualTo(400);
+            assertThat(notGzip.json().get("detail").asText()).contains("not valid gzip");
+            TestServer.Response br = s.callBytes(
+                    "PUT",
+                    "/api/v1/agent/inventory",
+                    agent,
+                    otherBody,
+                    Map.of("Content-Type", "application/json", "Content-Encoding", "br"));
+            assertThat(br.status()).isEqualTo(415);
+            assertThat(br.json().get("detail").asText()).contains("\"br\"");
+            // 65 MiB of spaces before the JSON: about 65 KB compressed, over the limit once decompressed
+            byte[] bomb;
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+                byte[] spaces = new byte[1 << 20];
+                java.util.Arrays.fill(spaces, (byte) ' ');
+                for (int i = 0; i < 65; i++) {
+                    z.write(spaces);
+                }
+                z.write(otherBody);
+            }
+            bomb = out.toByteArray();
+            assertThat(bomb.length).isLessThan(1 << 20);
+            TestServer.Response boom = s.callBytes("PUT", "/api/v1/agent/inventory", agent, bomb, gz);
+            assertThat(boom.status()).isEqualTo(413);
+            assertThat(boom.json().get("detail").asText()).contains("once decompressed");
+            JsonNode host = s.call("GET", "/api/v1/hosts", admin, null)
+                    .json()
+                    .get("items")
+                    .get(0);
+            assertThat(host.get("packageCount").asInt()).isEqualTo(pkgs.size());
+            String hostId = host.get("id").asText();
+            JsonNode glibc = s.call("GET", "/api/v1/hosts/" + hostId + "/packages?q=glibc", admin, null)
+                    .json();
+            assertThat(glibc.toString()).contains("2.34-60.el9").doesNotContain("2.34-100.el9_4.2");
+
+            // An unchanged check-in is recorded behind (within about a second), never backwards.
+            long before = lastSeen(s, hostId);
+            Thread.sleep(20);
+            TestServer.Response c = s.call("POST", "/api/v1/agent/checkin", agent, checkin(hash));
+            assertThat(c.json().get("inventoryWanted").asBoolean()).isFalse();
+            java.time.Instant served =
+                    java.time.Instant.parse(c.json().get("serverTime").asText());
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (lastSeen(s, hostId) < dev.fixpoint.server.platform.Micros.of(served)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(lastSeen(s, hostId))
+                    .isEqualTo(dev.fixpoint.server.platform.Micros.of(served))
+                    .isGreaterThan(before);
+        }
+    }
+
+    private static long lastSeen(TestServer s, String hostId) {
+        return s.server.database().jdbi().withHandle(h -> h.createQuery(
+                        "SELECT last_seen_micros FROM host WHERE id = :id")
+                .bind("id", hostId)
+                .mapTo(Long.class)
+                .one());
+    }
+
     @Test
     void everyRouteRequiresTheRightCredentialExceptHealthReadinessLoginAndEnrollment() throws Exception {
         try (TestServer s = TestServer.start("sqlite", tmp, Map.of())) {

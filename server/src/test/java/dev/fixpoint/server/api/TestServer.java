@@ -143,6 +143,19 @@ public final class TestServer implements AutoCloseable {
         return new Response(resp.statusCode(), resp.body(), resp);
     }
 
+    /** Sends {@code body} as it is, with the headers given (Content-Type included). */
+    public Response callBytes(String method, String path, String bearer, byte[] body, Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60));
+        if (bearer != null) {
+            r.header("Authorization", "Bearer " + bearer);
+        }
+        headers.forEach(r::header);
+        r.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpResponse<String> resp = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(resp.statusCode(), resp.body(), resp);
+    }
+
     /** Logs in as admin and creates an API token of that user. */
     public String adminToken() throws Exception {
         return tokenFor("admin", ADMIN_PASSWORD);
