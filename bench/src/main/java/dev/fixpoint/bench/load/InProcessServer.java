@@ -92,6 +92,21 @@ final class InProcessServer implements AutoCloseable {
         return new InProcessServer(server, data, pg, keep);
     }
 
+    /**
+     * Brings the planner's statistics up to date after the set-up's bulk load, as autovacuum (on
+     * PostgreSQL, with VACUUM so index-only scans work) or a long-running server would have by then.
+     */
+    void analyze() throws SQLException {
+        if (pgDatabase == null) {
+            server.database().jdbi().useHandle(h -> h.execute("ANALYZE"));
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(PG_SERVER + pgDatabase, "postgres", null);
+                Statement s = c.createStatement()) {
+            s.execute("VACUUM (ANALYZE)");
+        }
+    }
+
     /** The database's size on disk: SQLite's file and its WAL, or pg_database_size. */
     long databaseBytes() throws IOException, SQLException {
         if (pgDatabase == null) {

@@ -59,7 +59,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.fixpoint.bench.load.LoadGenerator --db
  * postgresql --agents 2000 --mode both --duration 30 [--rate 0 --concurrency 32] [--packages 1000]
- * [--churn 20] [--warmup 5] [--http2] [--server URL --fingerprint HEX --admin-password P] [--data DIR]};
+ * [--churn 20] [--warmup 5] [--server URL --fingerprint HEX --admin-password P] [--data DIR]};
  * deploy: {@code --mode deploy [--tick 1] [--deploy-timeout 1800] [--poll-ms 100] [--deploy-package NAME]}
  */
 public final class LoadGenerator {
@@ -82,7 +82,6 @@ public final class LoadGenerator {
     private int pollMillis = 100;
     private String deployPackage;
     private String plan;
-    private boolean http2;
     private boolean keep;
     private URI server;
     private String fingerprint;
@@ -90,6 +89,9 @@ public final class LoadGenerator {
     private Path data = Path.of(System.getenv().getOrDefault("FIXPOINT_SHARED_DATA", "../shared/data"));
 
     private HttpClient http;
+    /** The measured phases' client (see {@link RawHttp}); set-up and administration use {@link #http}. */
+    private RawHttp.Pool raw;
+
     private URI base;
     private InProcessServer local;
     private SimulatedFleet fleet;
@@ -107,6 +109,9 @@ public final class LoadGenerator {
         PublicKey jobKey;
         final String[] hash = new String[2];
         final String[] checkin = new String[2];
+        /** The two inventory uploads, built before an inventory phase so the client's work is not timed. */
+        final byte[][] upload = new byte[2][];
+
         volatile int current;
         final AtomicBoolean busy = new AtomicBoolean();
 
@@ -151,7 +156,6 @@ public final class LoadGenerator {
                 case "--churn" -> churn = Integer.parseInt(args[++i]);
                 case "--plan" -> plan = args[++i];
                 case "--max-in-flight" -> maxInFlight = Integer.parseInt(args[++i]);
-                case "--http2" -> http2 = true;
                 case "--keep" -> keep = true;
                 case "--server" -> server = URI.create(args[++i]);
                 case "--fingerprint" -> fingerprint = args[++i];
@@ -202,12 +206,13 @@ public final class LoadGenerator {
         }
         HttpClient.Builder b = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
-                .version(http2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+                .version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(4, daemon("load-http")));
         if (base.getScheme().equals("https")) {
             b.sslContext(PinnedTls.context(fingerprint));
         }
         http = b.build();
+        raw = new RawHttp.Pool(base, base.getScheme().equals("https") ? PinnedTls.context(fingerprint) : null);
 
         long t0 = System.nanoTime();
         fleet = SimulatedFleet.load(data, packages, churn);
@@ -235,6 +240,16 @@ public final class LoadGenerator {
                 String[] kv = step.split(":");
                 if (kv[0].equals("settle")) {
                     settle(Integer.parseInt(kv[1]));
+                    continue;
+                }
+                if (kv[0].equals("analyze")) {
+                    long ta = System.nanoTime();
+                    if (local != null) {
+                        local.analyze();
+                        OUT.printf(Locale.ROOT, "analyze: planner statistics brought up to date in %.1f s%n", secs(ta));
+                    } else {
+                        OUT.println("analyze: skipped (an external server's database is its own)");
+                    }
                     continue;
                 }
                 rate = Double.parseDouble(kv[1]);
@@ -405,7 +420,6 @@ public final class LoadGenerator {
         final Latencies latencies = new Latencies();
         final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         final LongAdder ok = new LongAdder();
-        final Map<String, LongAdder> protocols = new ConcurrentHashMap<>();
 
         void error(String kind) {
             errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
@@ -416,18 +430,44 @@ public final class LoadGenerator {
         }
     }
 
-    private HttpRequest request(String phase, Agent a, int which) {
-        HttpRequest.Builder r = HttpRequest.newBuilder(
-                        base.resolve(phase.equals("checkin") ? "/api/v1/agent/checkin" : "/api/v1/agent/inventory"))
-                .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + a.credential)
-                .header("Content-Type", "application/json");
+    private RawHttp.Reply exchange(String phase, Agent a, int which) throws IOException {
         if (phase.equals("checkin")) {
-            return r.POST(HttpRequest.BodyPublishers.ofString(a.checkin[a.current]))
-                    .build();
+            return raw.exchange(
+                    "POST",
+                    "/api/v1/agent/checkin",
+                    a.credential,
+                    a.checkin[a.current].getBytes(StandardCharsets.UTF_8),
+                    false);
         }
-        String body = SimulatedFleet.inventoryBody(fleet.inventory(a.index, which), a.hash[which]);
-        return r.PUT(HttpRequest.BodyPublishers.ofString(body)).build();
+        return raw.exchange("PUT", "/api/v1/agent/inventory", a.credential, a.upload[which], true);
+    }
+
+    /**
+     * Builds every agent's two inventory uploads, gzip-compressed as the agent sends them (client-side
+     * work, before the clock runs).
+     */
+    private void buildUploads() throws Exception {
+        if (agents[0].upload[0] != null) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(setupConcurrency, daemon("load-setup"));
+        parallel(pool, a -> {
+            for (int w = 0; w < 2; w++) {
+                a.upload[w] = gzip(SimulatedFleet.inventoryBody(fleet.inventory(a.index, w), a.hash[w])
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        pool.shutdown();
+        OUT.printf(Locale.ROOT, "inventory uploads of %d agents built in %.1f s (client side)%n", agentCount, secs(t0));
+    }
+
+    static byte[] gzip(byte[] body) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(body.length / 4 + 64);
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(body);
+        }
+        return out.toByteArray();
     }
 
     /** Takes the next agent not already busy (an agent has one request in flight at most). */
@@ -441,8 +481,8 @@ public final class LoadGenerator {
         return null;
     }
 
-    private void done(String phase, Agent a, int which, HttpResponse<String> resp, Outcome o, boolean measured) {
-        if (resp.statusCode() == 200) {
+    private void done(String phase, Agent a, int which, RawHttp.Reply resp, Outcome o, boolean measured) {
+        if (resp.status() == 200) {
             if (phase.equals("inventory")) {
                 a.current = which;
             } else if (resp.body().contains("\"inventoryWanted\":true")) {
@@ -452,16 +492,16 @@ public final class LoadGenerator {
             }
             if (measured) {
                 o.ok.increment();
-                o.protocols
-                        .computeIfAbsent(resp.version().name(), k -> new LongAdder())
-                        .increment();
             }
         } else if (measured) {
-            o.error("HTTP " + resp.statusCode());
+            o.error("HTTP " + resp.status());
         }
     }
 
     private void phase(String phase, String admin) throws Exception {
+        if (phase.equals("inventory")) {
+            buildUploads();
+        }
         Map<String, Double> before = metrics(admin);
         CpuSample cpu0 = CpuSample.take();
         Outcome o = rate > 0 ? openLoop(phase) : closedLoop(phase);
@@ -474,7 +514,7 @@ public final class LoadGenerator {
                 : String.format(Locale.ROOT, "closed-loop, %d in flight", concurrency);
         OUT.printf(
                 Locale.ROOT,
-                "%s (%s, %d s measured after %d s warm-up): %,d requests, %.1f/s, %s; errors %d %s;" + " protocol %s%n",
+                "%s (%s, %d s measured after %d s warm-up): %,d requests, %.1f/s, %s; errors %d %s%n",
                 phase,
                 load,
                 duration,
@@ -483,8 +523,7 @@ public final class LoadGenerator {
                 achieved,
                 o.latencies.format(),
                 o.errorCount(),
-                o.errors,
-                o.protocols);
+                o.errors);
         OUT.printf(Locale.ROOT, "  cpu: %s%n", cpu1.minus(cpu0));
         OUT.printf(Locale.ROOT, "  server side: %s%n", serverSide(before, after));
         double[] s = o.latencies.summary();
@@ -528,9 +567,8 @@ public final class LoadGenerator {
                     int which = 1 - a.current;
                     boolean measured = t >= measureFrom;
                     try {
-                        HttpRequest req = request(phase, a, which);
                         long s = System.nanoTime();
-                        HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+                        RawHttp.Reply resp = exchange(phase, a, which);
                         long e = System.nanoTime();
                         measured = s >= measureFrom && e <= end;
                         if (measured) {
@@ -563,6 +601,8 @@ public final class LoadGenerator {
         long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
         long end = measureFrom + TimeUnit.SECONDS.toNanos(duration);
         List<CompletableFuture<?>> pending = new ArrayList<>();
+        // one blocking sender per request in flight, at most --max-in-flight
+        ExecutorService senders = Executors.newFixedThreadPool(maxInFlight, daemon("load-sender"));
         for (long i = 0; ; i++) {
             long intended = start + i * period;
             if (intended >= end) {
@@ -584,28 +624,26 @@ public final class LoadGenerator {
                 continue;
             }
             int which = 1 - a.current;
-            HttpRequest req = request(phase, a, which);
             inFlight.incrementAndGet();
-            CompletableFuture<?> f = http.sendAsync(req, HttpResponse.BodyHandlers.ofString())
-                    .whenComplete((resp, err) -> {
-                        long e = System.nanoTime();
+            CompletableFuture<?> f = CompletableFuture.runAsync(
+                    () -> {
                         try {
-                            if (err != null) {
-                                if (measured) {
-                                    o.error(err.getClass().getSimpleName());
-                                }
-                            } else {
-                                if (measured) {
-                                    // from the intended start: a late send counts against the server
-                                    o.latencies.add((e - intended) / 1000);
-                                }
-                                done(phase, a, which, resp, o, measured);
+                            RawHttp.Reply resp = exchange(phase, a, which);
+                            if (measured) {
+                                // from the intended start: a late send counts against the server
+                                o.latencies.add((System.nanoTime() - intended) / 1000);
+                            }
+                            done(phase, a, which, resp, o, measured);
+                        } catch (IOException e) {
+                            if (measured) {
+                                o.error(e.getClass().getSimpleName());
                             }
                         } finally {
                             a.busy.set(false);
                             inFlight.decrementAndGet();
                         }
-                    });
+                    },
+                    senders);
             if ((i & 1023) == 0) {
                 pending.removeIf(CompletableFuture::isDone);
             }
@@ -615,9 +653,10 @@ public final class LoadGenerator {
             try {
                 f.get(120, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
-                // counted in whenComplete
+                // counted by the sender
             }
         }
+        senders.shutdown();
         return o;
     }
 
