@@ -33,6 +33,7 @@ final class RawHttp implements AutoCloseable {
     private final OutputStream out;
     private final String hostHeader;
     private boolean open = true;
+    private long lastUsed = System.nanoTime();
 
     private RawHttp(Socket socket, String hostHeader) throws IOException {
         this.socket = socket;
@@ -70,7 +71,9 @@ final class RawHttp implements AutoCloseable {
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
-            return read();
+            Reply r = read();
+            lastUsed = System.nanoTime();
+            return r;
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -170,8 +173,14 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
-    /** Idle connections shared by the generator's workers: one exchange at a time per connection. */
+    /**
+     * Idle connections shared by the generator's workers: one exchange at a time per connection. A
+     * connection idle for longer than {@link #MAX_IDLE_NANOS} is closed rather than reused: the server
+     * closes idle connections after 30 s, and a request sent as it does so would fail for the client's
+     * reason, not the server's.
+     */
     static final class Pool implements AutoCloseable {
+        static final long MAX_IDLE_NANOS = 15_000_000_000L;
         private final URI base;
         private final SSLContext ssl;
         private final ConcurrentLinkedDeque<RawHttp> idle = new ConcurrentLinkedDeque<>();
@@ -183,6 +192,10 @@ final class RawHttp implements AutoCloseable {
 
         Reply exchange(String method, String path, String bearer, byte[] body, boolean gzip) throws IOException {
             RawHttp c = idle.pollFirst();
+            while (c != null && System.nanoTime() - c.lastUsed > MAX_IDLE_NANOS) {
+                c.close();
+                c = idle.pollFirst();
+            }
             if (c == null) {
                 c = connect(base, ssl);
             }
