@@ -160,10 +160,11 @@ public final class ApkExecutor implements PackageExecutor {
     public JobResult preflight(VerifiedJob verified) {
         long start = System.nanoTime();
         if (verified.family() != PackageFamily.APK) {
-            return notStarted(verified.job(), List.of(), start, "verified for " + verified.family() + ", not for apk");
+            return JobOutcomes.notStarted(
+                    verified.job(), List.of(), start, "verified for " + verified.family() + ", not for apk");
         }
         if (verified.job().type() != JobType.PREFLIGHT) {
-            return notStarted(
+            return JobOutcomes.notStarted(
                     verified.job(),
                     List.of(),
                     start,
@@ -176,45 +177,39 @@ public final class ApkExecutor implements PackageExecutor {
         long start = System.nanoTime();
         Job job = verified.job();
         if (verified.family() != PackageFamily.APK) {
-            return notStarted(job, List.of(), start, "verified for " + verified.family() + ", not for apk");
+            return JobOutcomes.notStarted(job, List.of(), start, "verified for " + verified.family() + ", not for apk");
         }
         if (!job.type().changesPackages()) {
-            return notStarted(job, List.of(), start, job.type() + " jobs are not executed by this agent yet");
+            return JobOutcomes.notStarted(
+                    job, List.of(), start, job.type() + " jobs are not executed by this agent yet");
         }
         List<PackageState> before;
         try {
             before = db.states(job.packages());
         } catch (IOException e) {
-            return notStarted(job, List.of(), start, "cannot read " + db.path() + ": " + e.getMessage());
+            return JobOutcomes.notStarted(job, List.of(), start, "cannot read " + db.path() + ": " + e.getMessage());
         }
         if (mismatches(job.packages(), before).isEmpty()) {
-            return new JobResult(
-                    job.id(),
-                    Status.ALREADY_DONE,
-                    before,
-                    before,
-                    JobResult.NOT_RUN,
-                    "",
-                    elapsed(start),
-                    "every package is already at its target version");
+            return JobOutcomes.alreadyDone(job, before, start);
         }
         String hostArch;
         try {
             hostArch = ApkDatabase.hostArch(config.archFile());
         } catch (IOException e) {
-            return notStarted(job, before, start, "cannot tell this host's architecture: " + e.getMessage());
+            return JobOutcomes.notStarted(
+                    job, before, start, "cannot tell this host's architecture: " + e.getMessage());
         }
         Optional<String> refused = foreignArch(job, hostArch).or(() -> wrongDirection(job, before));
         if (refused.isPresent()) {
-            return notStarted(job, before, start, refused.get());
+            return JobOutcomes.notStarted(job, before, start, refused.get());
         }
         Optional<String> busy = PackageLocks.flockBusy(config.lockFiles(), "apk");
         if (busy.isPresent()) {
-            return notStarted(job, before, start, busy.get());
+            return JobOutcomes.notStarted(job, before, start, busy.get());
         }
         Optional<String> lowDisk = DiskSpace.low(config.diskPaths(), config.minFreeBytes());
         if (lowDisk.isPresent()) {
-            return notStarted(job, before, start, lowDisk.get());
+            return JobOutcomes.notStarted(job, before, start, lowDisk.get());
         }
         List<String> argv;
         try {
@@ -225,46 +220,22 @@ public final class ApkExecutor implements PackageExecutor {
             options.addAll(config.apkOptions());
             argv = PackageManagerArgv.apk(config.apk(), job, options);
         } catch (InvalidJobException e) {
-            return notStarted(job, before, start, e.getMessage()); // verified already; a second line of defence
+            return JobOutcomes.notStarted(
+                    job, before, start, e.getMessage()); // verified already; a second line of defence
         }
         ManagerProcess.Run run = ManagerProcess.run(argv, Map.of("LC_ALL", "C"), config.timeout(), "apk");
         if (!run.started) {
-            return notStarted(job, before, start, run.failure);
+            return JobOutcomes.notStarted(job, before, start, run.failure);
         }
         List<PackageState> after;
         try {
             after = db.states(job.packages());
         } catch (IOException e) {
-            return new JobResult(
-                    job.id(),
-                    Status.FAILED,
-                    before,
-                    List.of(),
-                    run.exitCode,
-                    run.output,
-                    elapsed(start),
-                    (run.failure != null ? run.failure + "; " : "") + "cannot read " + db.path() + " afterwards: "
-                            + e.getMessage());
+            return JobOutcomes.unreadableAfter(
+                    job, before, run, start, db.path().toString(), e.getMessage());
         }
-        List<String> wrong = mismatches(job.packages(), after);
-        if (run.failure == null && run.exitCode == 0 && wrong.isEmpty()) {
-            return new JobResult(
-                    job.id(),
-                    Status.SUCCEEDED,
-                    before,
-                    after,
-                    run.exitCode,
-                    run.output,
-                    elapsed(start),
-                    "every package is at its target version");
-        }
-        String why = run.failure != null
-                ? run.failure
-                : run.exitCode != 0 ? "apk exited " + run.exitCode + lockHint(run.output) : "apk exited 0";
-        if (!wrong.isEmpty()) {
-            why += "; " + String.join("; ", wrong);
-        }
-        return new JobResult(job.id(), Status.FAILED, before, after, run.exitCode, run.output, elapsed(start), why);
+        return JobOutcomes.afterRun(
+                job, before, after, run, start, "apk", mismatches(job.packages(), after), lockHint(run.output), "");
     }
 
     /** Whether the state is exactly the target: installed, same version string, same architecture. */
@@ -323,13 +294,5 @@ public final class ApkExecutor implements PackageExecutor {
 
     private static String lockHint(String output) {
         return output.contains("Unable to lock database") ? " (the package manager lock was taken meanwhile)" : "";
-    }
-
-    private static JobResult notStarted(Job job, List<PackageState> before, long start, String why) {
-        return new JobResult(job.id(), Status.NOT_STARTED, before, before, JobResult.NOT_RUN, "", elapsed(start), why);
-    }
-
-    private static Duration elapsed(long start) {
-        return Duration.ofNanos(System.nanoTime() - start);
     }
 }

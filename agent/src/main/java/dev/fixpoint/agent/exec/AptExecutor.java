@@ -121,10 +121,11 @@ public final class AptExecutor implements PackageExecutor {
     public JobResult preflight(VerifiedJob verified) {
         long start = System.nanoTime();
         if (verified.family() != PackageFamily.DPKG) {
-            return notStarted(verified.job(), List.of(), start, "verified for " + verified.family() + ", not for dpkg");
+            return JobOutcomes.notStarted(
+                    verified.job(), List.of(), start, "verified for " + verified.family() + ", not for dpkg");
         }
         if (verified.job().type() != JobType.PREFLIGHT) {
-            return notStarted(
+            return JobOutcomes.notStarted(
                     verified.job(),
                     List.of(),
                     start,
@@ -137,41 +138,36 @@ public final class AptExecutor implements PackageExecutor {
         long start = System.nanoTime();
         Job job = verified.job();
         if (verified.family() != PackageFamily.DPKG) {
-            return notStarted(job, List.of(), start, "verified for " + verified.family() + ", not for dpkg");
+            return JobOutcomes.notStarted(
+                    job, List.of(), start, "verified for " + verified.family() + ", not for dpkg");
         }
         if (!job.type().changesPackages()) {
-            return notStarted(job, List.of(), start, job.type() + " jobs are not executed by this agent yet");
+            return JobOutcomes.notStarted(
+                    job, List.of(), start, job.type() + " jobs are not executed by this agent yet");
         }
         List<PackageState> before;
         try {
             before = dpkg.states(job.packages());
         } catch (IOException e) {
-            return notStarted(job, List.of(), start, "cannot read " + dpkg.path() + ": " + e.getMessage());
+            return JobOutcomes.notStarted(job, List.of(), start, "cannot read " + dpkg.path() + ": " + e.getMessage());
         }
         if (mismatches(job, before).isEmpty()) {
-            return new JobResult(
-                    job.id(),
-                    Status.ALREADY_DONE,
-                    before,
-                    before,
-                    JobResult.NOT_RUN,
-                    "",
-                    elapsed(start),
-                    "every package is already at its target version");
+            return JobOutcomes.alreadyDone(job, before, start);
         }
         Optional<String> busy = PackageLocks.busy(config.lockFiles());
         if (busy.isPresent()) {
-            return notStarted(job, before, start, busy.get());
+            return JobOutcomes.notStarted(job, before, start, busy.get());
         }
         Optional<String> lowDisk = DiskSpace.low(config.diskPaths(), config.minFreeBytes());
         if (lowDisk.isPresent()) {
-            return notStarted(job, before, start, lowDisk.get());
+            return JobOutcomes.notStarted(job, before, start, lowDisk.get());
         }
         List<String> argv;
         try {
             argv = PackageManagerArgv.apt(config.aptGet(), job, config.aptOptions());
         } catch (InvalidJobException e) {
-            return notStarted(job, before, start, e.getMessage()); // verified already; a second line of defence
+            return JobOutcomes.notStarted(
+                    job, before, start, e.getMessage()); // verified already; a second line of defence
         }
         ManagerProcess.Run run = ManagerProcess.run(
                 argv,
@@ -179,49 +175,17 @@ public final class AptExecutor implements PackageExecutor {
                 config.timeout(),
                 "apt-get");
         if (!run.started) {
-            return notStarted(job, before, start, run.failure);
+            return JobOutcomes.notStarted(job, before, start, run.failure);
         }
         List<PackageState> after;
         try {
             after = dpkg.states(job.packages());
         } catch (IOException e) {
-            return new JobResult(
-                    job.id(),
-                    Status.FAILED,
-                    before,
-                    List.of(),
-                    run.exitCode,
-                    run.output,
-                    elapsed(start),
-                    "cannot read " + dpkg.path() + " afterwards: " + e.getMessage());
+            return JobOutcomes.unreadableAfter(
+                    job, before, run, start, dpkg.path().toString(), e.getMessage());
         }
-        List<String> wrong = mismatches(job, after);
-        if (run.failure != null) {
-            return new JobResult(
-                    job.id(), Status.FAILED, before, after, run.exitCode, run.output, elapsed(start), run.failure);
-        }
-        if (run.exitCode != 0 || !wrong.isEmpty()) {
-            String why =
-                    run.exitCode != 0 ? "apt-get exited " + run.exitCode + lockHint(run.output) : "apt-get exited 0";
-            return new JobResult(
-                    job.id(),
-                    Status.FAILED,
-                    before,
-                    after,
-                    run.exitCode,
-                    run.output,
-                    elapsed(start),
-                    why + (wrong.isEmpty() ? "" : "; " + String.join("; ", wrong)));
-        }
-        return new JobResult(
-                job.id(),
-                Status.SUCCEEDED,
-                before,
-                after,
-                run.exitCode,
-                run.output,
-                elapsed(start),
-                "every package is at its target version");
+        return JobOutcomes.afterRun(
+                job, before, after, run, start, "apt-get", mismatches(job, after), lockHint(run.output), "");
     }
 
     /** "name:arch is X (state), wanted Y" for each target not installed at exactly its version. */
@@ -242,13 +206,5 @@ public final class AptExecutor implements PackageExecutor {
         return output.contains("Could not get lock") || output.contains("Unable to acquire the dpkg frontend lock")
                 ? " (the package manager lock was taken meanwhile)"
                 : "";
-    }
-
-    private static JobResult notStarted(Job job, List<PackageState> before, long start, String why) {
-        return new JobResult(job.id(), Status.NOT_STARTED, before, before, JobResult.NOT_RUN, "", elapsed(start), why);
-    }
-
-    private static Duration elapsed(long start) {
-        return Duration.ofNanos(System.nanoTime() - start);
     }
 }

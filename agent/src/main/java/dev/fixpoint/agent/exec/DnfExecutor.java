@@ -180,10 +180,11 @@ public final class DnfExecutor implements PackageExecutor {
     public JobResult preflight(VerifiedJob verified) {
         long start = System.nanoTime();
         if (verified.family() != PackageFamily.RPM) {
-            return notStarted(verified.job(), List.of(), start, "verified for " + verified.family() + ", not for rpm");
+            return JobOutcomes.notStarted(
+                    verified.job(), List.of(), start, "verified for " + verified.family() + ", not for rpm");
         }
         if (verified.job().type() != JobType.PREFLIGHT) {
-            return notStarted(
+            return JobOutcomes.notStarted(
                     verified.job(),
                     List.of(),
                     start,
@@ -196,41 +197,35 @@ public final class DnfExecutor implements PackageExecutor {
         long start = System.nanoTime();
         Job job = verified.job();
         if (verified.family() != PackageFamily.RPM) {
-            return notStarted(job, List.of(), start, "verified for " + verified.family() + ", not for rpm");
+            return JobOutcomes.notStarted(job, List.of(), start, "verified for " + verified.family() + ", not for rpm");
         }
         if (!job.type().changesPackages()) {
-            return notStarted(job, List.of(), start, job.type() + " jobs are not executed by this agent yet");
+            return JobOutcomes.notStarted(
+                    job, List.of(), start, job.type() + " jobs are not executed by this agent yet");
         }
         List<List<String>> installedBefore;
         try {
             installedBefore = rpm.versions(job.packages());
         } catch (IOException e) {
-            return notStarted(job, List.of(), start, "cannot read " + rpm.describe() + ": " + e.getMessage());
+            return JobOutcomes.notStarted(
+                    job, List.of(), start, "cannot read " + rpm.describe() + ": " + e.getMessage());
         }
         List<PackageState> before = states(job.packages(), installedBefore);
         if (mismatches(job.packages(), installedBefore).isEmpty()) {
-            return new JobResult(
-                    job.id(),
-                    Status.ALREADY_DONE,
-                    before,
-                    before,
-                    JobResult.NOT_RUN,
-                    "",
-                    elapsed(start),
-                    "every package is already at its target version");
+            return JobOutcomes.alreadyDone(job, before, start);
         }
         Optional<String> wrongWay = wrongDirection(job, installedBefore);
         if (wrongWay.isPresent()) {
-            return notStarted(job, before, start, wrongWay.get());
+            return JobOutcomes.notStarted(job, before, start, wrongWay.get());
         }
         Optional<String> busy = PackageLocks.busy(config.lockFiles(), "rpm or dnf")
                 .or(() -> PackageLocks.pidFileBusy(config.pidFiles(), "dnf"));
         if (busy.isPresent()) {
-            return notStarted(job, before, start, busy.get());
+            return JobOutcomes.notStarted(job, before, start, busy.get());
         }
         Optional<String> lowDisk = DiskSpace.low(config.diskPaths(), config.minFreeBytes());
         if (lowDisk.isPresent()) {
-            return notStarted(job, before, start, lowDisk.get());
+            return JobOutcomes.notStarted(job, before, start, lowDisk.get());
         }
         List<String> argv;
         try {
@@ -241,51 +236,33 @@ public final class DnfExecutor implements PackageExecutor {
             options.addAll(config.dnfOptions());
             argv = PackageManagerArgv.dnf(config.dnf(), job, options);
         } catch (InvalidJobException e) {
-            return notStarted(job, before, start, e.getMessage()); // verified already; a second line of defence
+            return JobOutcomes.notStarted(
+                    job, before, start, e.getMessage()); // verified already; a second line of defence
         }
         ManagerProcess.Run run = ManagerProcess.run(argv, Map.of("LC_ALL", "C"), config.timeout(), "dnf");
         if (!run.started) {
-            return notStarted(job, before, start, run.failure);
+            return JobOutcomes.notStarted(job, before, start, run.failure);
         }
         List<List<String>> installedAfter;
         try {
             installedAfter = rpm.versions(job.packages());
         } catch (IOException e) {
-            return new JobResult(
-                    job.id(),
-                    Status.FAILED,
-                    before,
-                    List.of(),
-                    run.exitCode,
-                    run.output,
-                    elapsed(start),
-                    (run.failure != null ? run.failure + "; " : "") + "cannot read " + rpm.describe() + " afterwards: "
-                            + e.getMessage());
+            return JobOutcomes.unreadableAfter(job, before, run, start, rpm.describe(), e.getMessage());
         }
-        List<PackageState> after = states(job.packages(), installedAfter);
-        List<String> wrong = mismatches(job.packages(), installedAfter);
-        if (run.failure == null && run.exitCode == 0 && wrong.isEmpty()) {
-            return new JobResult(
-                    job.id(),
-                    Status.SUCCEEDED,
-                    before,
-                    after,
-                    run.exitCode,
-                    run.output,
-                    elapsed(start),
-                    "every package is at its target version");
-        }
-        String why = run.failure != null
-                ? run.failure
-                : run.exitCode != 0 ? "dnf exited " + run.exitCode + lockHint(run.output) : "dnf exited 0";
-        if (!wrong.isEmpty()) {
-            why += "; " + String.join("; ", wrong);
-        }
-        if (job.type() == JobType.ROLLBACK && notInAnyRepository(run.output)) {
-            why += "; dnf downgrade installs only builds an enabled repository still offers: an old version"
-                    + " that no repository has any more cannot be rolled back this way";
-        }
-        return new JobResult(job.id(), Status.FAILED, before, after, run.exitCode, run.output, elapsed(start), why);
+        String hint = job.type() == JobType.ROLLBACK && notInAnyRepository(run.output)
+                ? "; dnf downgrade installs only builds an enabled repository still offers: an old version"
+                        + " that no repository has any more cannot be rolled back this way"
+                : "";
+        return JobOutcomes.afterRun(
+                job,
+                before,
+                states(job.packages(), installedAfter),
+                run,
+                start,
+                "dnf",
+                mismatches(job.packages(), installedAfter),
+                lockHint(run.output),
+                hint);
     }
 
     /**
@@ -393,13 +370,5 @@ public final class DnfExecutor implements PackageExecutor {
                 || output.contains("No match for") // "No match for argument: …"
                 || output.contains("Unable to find a match")
                 || output.contains("No package ");
-    }
-
-    private static JobResult notStarted(Job job, List<PackageState> before, long start, String why) {
-        return new JobResult(job.id(), Status.NOT_STARTED, before, before, JobResult.NOT_RUN, "", elapsed(start), why);
-    }
-
-    private static Duration elapsed(long start) {
-        return Duration.ofNanos(System.nanoTime() - start);
     }
 }
