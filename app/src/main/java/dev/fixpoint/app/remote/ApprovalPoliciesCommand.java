@@ -166,12 +166,7 @@ public final class ApprovalPoliciesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ApiClient api = remote.client();
-            api.delete(PATH + "/" + ApiClient.segment(id));
-            if (!remote.json()) {
-                remote.out().println("Deleted " + Text.safe(id, 100) + ".");
-            }
-            return 0;
+            return DeploymentsCommand.delete(remote, PATH, id);
         }
     }
 }

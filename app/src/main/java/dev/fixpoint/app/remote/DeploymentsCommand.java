@@ -228,6 +228,15 @@ public final class DeploymentsCommand implements Runnable {
     }
 
     /** Prints the server's JSON as it is, or the readable form. */
+    /** Deletes {@code path/id} and says so (nothing is printed with --json); the exit code. */
+    static int delete(Remote remote, String path, String id) {
+        remote.client().delete(path + "/" + ApiClient.segment(id));
+        if (!remote.json()) {
+            remote.out().println("Deleted " + Text.safe(id, 100) + ".");
+        }
+        return 0;
+    }
+
     static void print(Remote remote, ApiClient api, ApiClient.Answer a, java.util.function.Consumer<JsonNode> human) {
         if (remote.json()) {
             remote.out().println(a.body().strip());

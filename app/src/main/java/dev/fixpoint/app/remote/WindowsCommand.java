@@ -270,12 +270,7 @@ public final class WindowsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ApiClient api = remote.client();
-            api.delete(PATH + "/" + ApiClient.segment(id));
-            if (!remote.json()) {
-                remote.out().println("Deleted " + Text.safe(id, 100) + ".");
-            }
-            return 0;
+            return DeploymentsCommand.delete(remote, PATH, id);
         }
     }
 
