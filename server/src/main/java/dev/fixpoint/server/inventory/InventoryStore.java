@@ -126,11 +126,11 @@ public final class InventoryStore {
             current.put(key(p), p);
         }
 
-        List<InstalledPackage> changed = new ArrayList<>();
+        Map<String, InstalledPackage> changed = new LinkedHashMap<>();
         for (Map.Entry<String, InstalledPackage> e : current.entrySet()) {
             StoredRow was = old.get(e.getKey());
             if (was == null || !was.sameAs(e.getValue())) {
-                changed.add(e.getValue());
+                changed.put(e.getKey(), e.getValue());
             }
         }
         List<StoredRow> removed = new ArrayList<>();
@@ -141,8 +141,9 @@ public final class InventoryStore {
         }
 
         Map<String, Set<String>> touchedNames = new HashMap<>();
-        for (InstalledPackage p : changed) {
-            if (old.containsKey(key(p))) {
+        for (Map.Entry<String, InstalledPackage> e : changed.entrySet()) {
+            if (old.containsKey(e.getKey())) {
+                InstalledPackage p = e.getValue();
                 touchedNames
                         .computeIfAbsent(p.ecosystem().name(), k -> new HashSet<>())
                         .add(p.name());
@@ -161,9 +162,10 @@ public final class InventoryStore {
                         + " VALUES (:h, :e, :n, :a, :v, :sn, :sv)");
         PreparedBatch updates = h.prepareBatch("UPDATE host_package SET version = :v, source_name = :sn,"
                 + " source_version = :sv WHERE host_id = :h AND ecosystem = :e AND name = :n AND arch = :a");
-        for (InstalledPackage p : changed) {
-            judge(w, hostId, p, matcher, openByPackage.getOrDefault(key(p), List.of()));
-            (old.containsKey(key(p)) ? updates : inserts)
+        for (Map.Entry<String, InstalledPackage> e : changed.entrySet()) {
+            InstalledPackage p = e.getValue();
+            judge(w, hostId, p, matcher, openByPackage.getOrDefault(e.getKey(), List.of()));
+            (old.containsKey(e.getKey()) ? updates : inserts)
                     .bind("h", hostId)
                     .bind("e", p.ecosystem().name())
                     .bind("n", p.name())
@@ -492,30 +494,19 @@ public final class InventoryStore {
         if (names.isEmpty()) {
             return new int[] {0, 0, 0};
         }
-        List<String> hostOf = new ArrayList<>();
-        List<InstalledPackage> candidates = new ArrayList<>();
+        Map<String, List<InstalledPackage>> byHost = new LinkedHashMap<>();
+        int[] candidates = new int[1];
         h.createQuery("SELECT * FROM host_package WHERE lower(name) IN (<names>) OR lower(source_name) IN (<names>)")
                 .bindList(
                         "names",
                         names.stream()
                                 .map(n -> n.toLowerCase(java.util.Locale.ROOT))
                                 .toList())
-                .map((rs, ctx) -> {
-                    String arch = rs.getString("arch");
-                    hostOf.add(rs.getString("host_id"));
-                    return new InstalledPackage(
-                            dev.fixpoint.core.platform.Ecosystem.of(rs.getString("ecosystem")),
-                            rs.getString("name"),
-                            rs.getString("version"),
-                            arch.isEmpty() ? null : arch,
-                            rs.getString("source_name"),
-                            rs.getString("source_version"));
-                })
-                .forEach(candidates::add);
-        Map<String, List<InstalledPackage>> byHost = new LinkedHashMap<>();
-        for (int i = 0; i < candidates.size(); i++) {
-            byHost.computeIfAbsent(hostOf.get(i), k -> new ArrayList<>()).add(candidates.get(i));
-        }
+                .map((rs, ctx) -> Map.entry(rs.getString("host_id"), installed(rs)))
+                .forEach(e -> {
+                    byHost.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+                    candidates[0]++;
+                });
         Matcher matcher = new Matcher(index);
         Writes w = new Writes(h, now);
         for (Map.Entry<String, List<InstalledPackage>> e : byHost.entrySet()) {
@@ -532,9 +523,19 @@ public final class InventoryStore {
             w.executeIfLarge();
         }
         w.execute();
-        int opened = w.opened;
-        int resolved = w.resolved;
-        return new int[] {candidates.size(), opened, resolved};
+        return new int[] {candidates[0], w.opened, w.resolved};
+    }
+
+    /** A {@code host_package} row as the package it records ({@code ''} arch: none). */
+    private static InstalledPackage installed(java.sql.ResultSet rs) throws java.sql.SQLException {
+        String arch = rs.getString("arch");
+        return new InstalledPackage(
+                dev.fixpoint.core.platform.Ecosystem.of(rs.getString("ecosystem")),
+                rs.getString("name"),
+                rs.getString("version"),
+                arch.isEmpty() ? null : arch,
+                rs.getString("source_name"),
+                rs.getString("source_version"));
     }
 
     /** The finding source of missing security updates (not an advisory feed). */
@@ -580,16 +581,7 @@ public final class InventoryStore {
         Map<String, InstalledPackage> installed = new HashMap<>();
         h.createQuery("SELECT * FROM host_package WHERE host_id = :h")
                 .bind("h", hostId)
-                .map((rs, ctx) -> {
-                    String arch = rs.getString("arch");
-                    return new InstalledPackage(
-                            dev.fixpoint.core.platform.Ecosystem.of(rs.getString("ecosystem")),
-                            rs.getString("name"),
-                            rs.getString("version"),
-                            arch.isEmpty() ? null : arch,
-                            rs.getString("source_name"),
-                            rs.getString("source_version"));
-                })
+                .map((rs, ctx) -> installed(rs))
                 .forEach(p -> installed.put(p.name() + '\u0000' + arch(p), p));
         Matcher matcher = new Matcher(index);
         int opened = 0;
