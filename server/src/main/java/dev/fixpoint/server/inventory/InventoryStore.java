@@ -11,12 +11,6 @@ import dev.fixpoint.core.matching.MatchState;
 import dev.fixpoint.core.matching.Matcher;
 import dev.fixpoint.core.matching.Verdict;
 import dev.fixpoint.server.platform.Micros;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,8 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -193,7 +185,7 @@ public final class InventoryStore {
                 b.execute();
             }
         }
-        byte[] snapshot = encode(current.values());
+        byte[] snapshot = InventorySnapshot.encode(current.values());
         int n = h.createUpdate("UPDATE host_inventory SET inventory_hash = :hash, packages = :p WHERE host_id = :id")
                 .bind("hash", hash)
                 .bind("p", snapshot)
@@ -223,19 +215,20 @@ public final class InventoryStore {
 
     /**
      * The host's stored package rows: decoded from its {@code host_inventory} row when that holds the
-     * inventory the host row names, read row by row from {@code host_package} otherwise (a host stored
-     * before that table existed).
+     * inventory the host row names and can be read, read row by row from {@code host_package} otherwise
+     * (a host stored before that table existed, a row in an older format, a damaged row).
      */
     private static List<StoredRow> storedRows(Handle h, String hostId, String storedHash) {
         if (!storedHash.isEmpty()) {
-            Optional<byte[]> snapshot = h.createQuery(
+            Optional<List<StoredRow>> snapshot = h.createQuery(
                             "SELECT packages FROM host_inventory WHERE host_id = :id AND inventory_hash = :hash")
                     .bind("id", hostId)
                     .bind("hash", storedHash)
                     .mapTo(byte[].class)
-                    .findOne();
+                    .findOne()
+                    .flatMap(InventorySnapshot::decode);
             if (snapshot.isPresent()) {
-                return decode(snapshot.get());
+                return snapshot.get();
             }
         }
         return h.createQuery("SELECT ecosystem, name, arch, version, source_name, source_version FROM host_package"
@@ -250,87 +243,6 @@ public final class InventoryStore {
                         rs.getString(6)))
                 .list();
     }
-
-    /**
-     * Encodes package rows as host_inventory holds them: the encoded length, then deflated: a count
-     * and each row's six fields as length-prefixed UTF-8 (any character, tabs and newlines included,
-     * survives).
-     */
-    static byte[] encode(java.util.Collection<InstalledPackage> packages) {
-        ByteArrayOutputStream raw = new ByteArrayOutputStream(packages.size() * 64 + 16);
-        try (DataOutputStream out = new DataOutputStream(raw)) {
-            out.writeInt(packages.size());
-            for (InstalledPackage p : packages) {
-                for (String f : new String[] {
-                    p.ecosystem().name(), p.name(), arch(p), p.version(), p.sourceName(), p.sourceVersion()
-                }) {
-                    byte[] b = f.getBytes(StandardCharsets.UTF_8);
-                    out.writeInt(b.length);
-                    out.write(b);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        byte[] plain = raw.toByteArray();
-        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
-        try {
-            deflater.setInput(plain);
-            deflater.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 4 + 64);
-            out.writeBytes(ByteBuffer.allocate(4).putInt(plain.length).array());
-            byte[] buf = new byte[16 * 1024];
-            while (!deflater.finished()) {
-                out.write(buf, 0, deflater.deflate(buf));
-            }
-            return out.toByteArray();
-        } finally {
-            deflater.end();
-        }
-    }
-
-    static List<StoredRow> decode(byte[] snapshot) {
-        Inflater inflater = new Inflater();
-        try {
-            ByteBuffer head = ByteBuffer.wrap(snapshot);
-            int length = head.getInt();
-            if (length < 4 || length > MAX_SNAPSHOT_BYTES) {
-                throw new IOException("encoded length " + length);
-            }
-            byte[] plain = new byte[length];
-            inflater.setInput(snapshot, 4, snapshot.length - 4);
-            int at = 0;
-            while (at < length) {
-                int n = inflater.inflate(plain, at, length - at);
-                if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
-                    throw new IOException("truncated at " + at + " of " + length + " bytes");
-                }
-                at += n;
-            }
-            ByteBuffer in = ByteBuffer.wrap(plain);
-            int rows = in.getInt();
-            List<StoredRow> out = new ArrayList<>(Math.min(rows, length / 24 + 1));
-            String[] f = new String[6];
-            for (int i = 0; i < rows; i++) {
-                for (int j = 0; j < 6; j++) {
-                    int len = in.getInt();
-                    if (len < 0 || len > in.remaining()) {
-                        throw new IOException("field of " + len + " bytes at " + in.position());
-                    }
-                    f[j] = new String(plain, in.position(), len, StandardCharsets.UTF_8);
-                    in.position(in.position() + len);
-                }
-                out.add(new StoredRow(f[0], f[1], f[2], f[3], f[4], f[5]));
-            }
-            return out;
-        } catch (IOException | java.util.zip.DataFormatException | java.nio.BufferUnderflowException e) {
-            throw new IllegalStateException("host_inventory row unreadable: " + e, e);
-        } finally {
-            inflater.end();
-        }
-    }
-
-    private static final int MAX_SNAPSHOT_BYTES = 512 << 20;
 
     /** A stored package row, compared with a reported package without building one. */
     record StoredRow(

@@ -185,9 +185,16 @@ class InventoryStoreTest {
             Inventory inv = ubi9();
             String viaSnapshot = db.jdbi().inTransaction(h -> store.host(h, "snap", T0));
             String viaRows = db.jdbi().inTransaction(h -> store.host(h, "rows", T0));
-            for (String host : List.of(viaSnapshot, viaRows)) {
+            String damaged = db.jdbi().inTransaction(h -> store.host(h, "damaged", T0));
+            List<String> hosts = List.of(viaSnapshot, viaRows, damaged);
+            for (String host : hosts) {
                 db.jdbi().useTransaction(h -> store.ingest(h, host, inv, index, T0));
             }
+            // "damaged" keeps its row, with the right hash, but the bytes are not a snapshot any more.
+            db.jdbi().useHandle(h -> h.createUpdate("UPDATE host_inventory SET packages = :p WHERE host_id = :h")
+                    .bind("p", "not a snapshot".getBytes(StandardCharsets.UTF_8))
+                    .bind("h", damaged)
+                    .execute());
             // "rows" is a host stored before host_inventory existed (no row), and then one whose row is stale
             // (it names another inventory): both are diffed against host_package instead.
             db.jdbi().useHandle(h -> h.createUpdate("DELETE FROM host_inventory WHERE host_id = :h")
@@ -195,7 +202,7 @@ class InventoryStoreTest {
                     .execute());
             Inventory patched = with(inv, "libnghttp2", "1.43.0-5.el9_3.1");
             Instant t1 = T0.plusSeconds(60);
-            for (String host : List.of(viaSnapshot, viaRows)) {
+            for (String host : hosts) {
                 InventoryStore.Result r = db.jdbi().inTransaction(h -> store.ingest(h, host, patched, index, t1));
                 assertThat(r.packagesJudged()).as(host).isEqualTo(1);
                 assertThat(r.findingsResolved()).as(host).isEqualTo(1);
@@ -205,20 +212,25 @@ class InventoryStoreTest {
                     .bind("h", viaRows)
                     .execute());
             Inventory removed = without(patched, "glibc");
-            for (String host : List.of(viaSnapshot, viaRows)) {
+            for (String host : hosts) {
                 InventoryStore.Result r =
                         db.jdbi().inTransaction(h -> store.ingest(h, host, removed, index, t1.plusSeconds(60)));
                 assertThat(r.packagesRemoved()).as(host).isEqualTo(3);
                 assertThat(r.findingsResolved()).as(host).isEqualTo(3);
             }
-            assertThat(db.jdbi().withHandle(h -> store.findings(h, viaRows)).stream()
-                            .map(f -> f.pkg() + " " + f.advisoryId() + " " + f.isOpen())
-                            .sorted()
-                            .toList())
-                    .isEqualTo(db.jdbi().withHandle(h -> store.findings(h, viaSnapshot)).stream()
-                            .map(f -> f.pkg() + " " + f.advisoryId() + " " + f.isOpen())
-                            .sorted()
-                            .toList());
+            List<String> expected = db.jdbi().withHandle(h -> store.findings(h, viaSnapshot)).stream()
+                    .map(f -> f.pkg() + " " + f.advisoryId() + " " + f.isOpen())
+                    .sorted()
+                    .toList();
+            assertThat(expected).hasSize(4); // libnghttp2 patched, glibc removed: all four resolved
+            for (String host : List.of(viaRows, damaged)) {
+                assertThat(db.jdbi().withHandle(h -> store.findings(h, host)).stream()
+                                .map(f -> f.pkg() + " " + f.advisoryId() + " " + f.isOpen())
+                                .sorted()
+                                .toList())
+                        .as(host)
+                        .isEqualTo(expected);
+            }
         } finally {
             fresh.drop().close();
         }
@@ -226,25 +238,51 @@ class InventoryStoreTest {
 
     @org.junit.jupiter.api.Test
     void theSnapshotEncodingKeepsAnyTextAndRefusesDamage() {
+        Ecosystem debian = Ecosystem.of("Debian:12");
         List<InstalledPackage> odd = List.of(
                 new InstalledPackage(ALMA, "tab\tname", "1:2.0-1\n", "x86_64", "src\u0000name", "ü-1"),
                 new InstalledPackage(ALMA, "plain", "1.0", null),
-                new InstalledPackage(ALMA, "x".repeat(300), "9", "noarch", "", ""));
-        byte[] encoded = InventoryStore.encode(odd);
-        List<InventoryStore.StoredRow> back = InventoryStore.decode(encoded);
-        assertThat(back).hasSize(3);
+                new InstalledPackage(ALMA, "x".repeat(300), "9", "noarch", "", ""),
+                new InstalledPackage(debian, "libssl3", "3.0.11-1~deb12u2", "amd64", "openssl", "3.0.11-1~deb12u2"),
+                new InstalledPackage(ALMA, "same-source", "1.0-1.el9", "x86_64", "same-source", "1.0-1.el9"),
+                new InstalledPackage(debian, "ü", "", "amd64", "ü", "1"));
+        byte[] encoded = InventorySnapshot.encode(odd);
+        List<InventoryStore.StoredRow> back = InventorySnapshot.decode(encoded).orElseThrow();
+        assertThat(back).hasSize(odd.size());
         for (int i = 0; i < odd.size(); i++) {
-            assertThat(back.get(i).sameAs(odd.get(i))).isTrue();
-            assertThat(back.get(i).name()).isEqualTo(odd.get(i).name());
+            InstalledPackage p = odd.get(i);
+            assertThat(back.get(i))
+                    .isEqualTo(new InventoryStore.StoredRow(
+                            p.ecosystem().name(),
+                            p.name(),
+                            p.arch() == null ? "" : p.arch(),
+                            p.version(),
+                            p.sourceName(),
+                            p.sourceVersion()));
+            assertThat(back.get(i).sameAs(p)).isTrue();
         }
-        assertThat(back.get(1).arch()).isEmpty();
-        byte[] truncated = java.util.Arrays.copyOf(encoded, encoded.length / 2);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InventoryStore.decode(truncated))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("host_inventory row unreadable");
+        assertThat(InventorySnapshot.decode(InventorySnapshot.encode(List.of())).orElseThrow())
+                .isEmpty();
+
+        // Damage of every kind reads as "no snapshot" (the caller then reads host_package), never as rows.
+        for (int cut = 0; cut < encoded.length; cut++) {
+            assertThat(InventorySnapshot.decode(java.util.Arrays.copyOf(encoded, cut)))
+                    .as("cut at %d", cut)
+                    .isEmpty();
+        }
         byte[] liar = encoded.clone();
-        liar[0] = 0x7f; // claims 2 GB
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InventoryStore.decode(liar))
-                .isInstanceOf(IllegalStateException.class);
+        liar[4] = 0x7f; // claims 2 GB of plain encoding
+        assertThat(InventorySnapshot.decode(liar)).isEmpty();
+        byte[] shortLiar = encoded.clone();
+        shortLiar[7]--; // one byte less than there is
+        assertThat(InventorySnapshot.decode(shortLiar)).isEmpty();
+        byte[] flipped = encoded.clone();
+        flipped[encoded.length / 2] ^= 0x55;
+        assertThat(InventorySnapshot.decode(flipped)).isEmpty();
+        // V6's first format began with its plain length; it is not misread as this one.
+        byte[] formatOne =
+                java.nio.ByteBuffer.allocate(12).putInt(4).putInt(0).putInt(0).array();
+        assertThat(InventorySnapshot.decode(formatOne)).isEmpty();
+        assertThat(InventorySnapshot.decode(new byte[0])).isEmpty();
     }
 }
