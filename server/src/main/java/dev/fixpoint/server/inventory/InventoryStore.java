@@ -109,31 +109,31 @@ public final class InventoryStore {
             return new Result(false, 0, 0, 0, 0);
         }
 
-        Map<String, StoredRow> old = new HashMap<>();
+        Map<PackageKey, StoredRow> old = new HashMap<>();
         for (StoredRow r : storedRows(h, hostId, stored)) {
             old.put(r.key(), r);
         }
-        Map<String, InstalledPackage> current = new LinkedHashMap<>();
+        Map<PackageKey, InstalledPackage> current = new LinkedHashMap<>();
         for (InstalledPackage p : inventory.packages()) {
             current.put(key(p), p);
         }
 
-        Map<String, InstalledPackage> changed = new LinkedHashMap<>();
-        for (Map.Entry<String, InstalledPackage> e : current.entrySet()) {
+        Map<PackageKey, InstalledPackage> changed = new LinkedHashMap<>();
+        for (Map.Entry<PackageKey, InstalledPackage> e : current.entrySet()) {
             StoredRow was = old.get(e.getKey());
             if (was == null || !was.sameAs(e.getValue())) {
                 changed.put(e.getKey(), e.getValue());
             }
         }
         List<StoredRow> removed = new ArrayList<>();
-        for (Map.Entry<String, StoredRow> e : old.entrySet()) {
+        for (Map.Entry<PackageKey, StoredRow> e : old.entrySet()) {
             if (!current.containsKey(e.getKey())) {
                 removed.add(e.getValue());
             }
         }
 
         Map<String, Set<String>> touchedNames = new HashMap<>();
-        for (Map.Entry<String, InstalledPackage> e : changed.entrySet()) {
+        for (Map.Entry<PackageKey, InstalledPackage> e : changed.entrySet()) {
             if (old.containsKey(e.getKey())) {
                 InstalledPackage p = e.getValue();
                 touchedNames
@@ -144,7 +144,7 @@ public final class InventoryStore {
         for (StoredRow r : removed) {
             touchedNames.computeIfAbsent(r.ecosystem(), k -> new HashSet<>()).add(r.name());
         }
-        Map<String, List<OpenFinding>> openByPackage = openAdvisoryFindings(h, hostId, touchedNames);
+        Map<PackageKey, List<OpenFinding>> openByPackage = openAdvisoryFindings(h, hostId, touchedNames);
         Writes w = new Writes(h, now);
         Matcher matcher = new Matcher(index);
         // Package rows go to the database in batches (one round trip each on PostgreSQL with
@@ -154,7 +154,7 @@ public final class InventoryStore {
                         + " VALUES (:h, :e, :n, :a, :v, :sn, :sv)");
         PreparedBatch updates = h.prepareBatch("UPDATE host_package SET version = :v, source_name = :sn,"
                 + " source_version = :sv WHERE host_id = :h AND ecosystem = :e AND name = :n AND arch = :a");
-        for (Map.Entry<String, InstalledPackage> e : changed.entrySet()) {
+        for (Map.Entry<PackageKey, InstalledPackage> e : changed.entrySet()) {
             InstalledPackage p = e.getValue();
             judge(w, hostId, p, matcher, openByPackage.getOrDefault(e.getKey(), List.of()));
             (old.containsKey(e.getKey()) ? updates : inserts)
@@ -247,8 +247,8 @@ public final class InventoryStore {
     /** A stored package row, compared with a reported package without building one. */
     record StoredRow(
             String ecosystem, String name, String arch, String version, String sourceName, String sourceVersion) {
-        String key() {
-            return ecosystem + '\u0000' + name + '\u0000' + arch;
+        PackageKey key() {
+            return new PackageKey(ecosystem, name, arch);
         }
 
         boolean sameAs(InstalledPackage p) {
@@ -268,9 +268,9 @@ public final class InventoryStore {
      * The host's open advisory findings (not pending-update ones) of the packages named (by ecosystem),
      * by package key. The query follows the partial index of open findings (host, ecosystem, package).
      */
-    private static Map<String, List<OpenFinding>> openAdvisoryFindings(
+    private static Map<PackageKey, List<OpenFinding>> openAdvisoryFindings(
             Handle h, String hostId, Map<String, Set<String>> namesByEcosystem) {
-        Map<String, List<OpenFinding>> out = new HashMap<>();
+        Map<PackageKey, List<OpenFinding>> out = new HashMap<>();
         for (Map.Entry<String, Set<String>> e : namesByEcosystem.entrySet()) {
             List<String> names = new ArrayList<>(e.getValue());
             for (int i = 0; i < names.size(); i += IN_CHUNK) {
@@ -282,7 +282,7 @@ public final class InventoryStore {
                         .bindList("names", names.subList(i, Math.min(names.size(), i + IN_CHUNK)))
                         .bind("pm", PENDING_UPDATE_SOURCE)
                         .map((rs, ctx) -> {
-                            String key = e.getKey() + '\u0000' + rs.getString(2) + '\u0000' + rs.getString(3);
+                            PackageKey key = new PackageKey(e.getKey(), rs.getString(2), rs.getString(3));
                             out.computeIfAbsent(key, k -> new ArrayList<>())
                                     .add(new OpenFinding(rs.getString(1), rs.getString(4), rs.getString(5)));
                             return key;
@@ -428,7 +428,7 @@ public final class InventoryStore {
                         .computeIfAbsent(p.ecosystem().name(), k -> new HashSet<>())
                         .add(p.name());
             }
-            Map<String, List<OpenFinding>> open = openAdvisoryFindings(h, e.getKey(), hostNames);
+            Map<PackageKey, List<OpenFinding>> open = openAdvisoryFindings(h, e.getKey(), hostNames);
             for (InstalledPackage p : e.getValue()) {
                 judge(w, e.getKey(), p, matcher, open.getOrDefault(key(p), List.of()));
             }
@@ -633,9 +633,12 @@ public final class InventoryStore {
         }
     }
 
-    private static String key(InstalledPackage p) {
-        return p.ecosystem().name() + '\u0000' + p.name() + '\u0000' + arch(p);
+    private static PackageKey key(InstalledPackage p) {
+        return new PackageKey(p.ecosystem().name(), p.name(), arch(p));
     }
+
+    /** What identifies a package on a host ({@code host_package}'s key); arch {@code ''} when none. */
+    private record PackageKey(String ecosystem, String name, String arch) {}
 
     private static String arch(InstalledPackage p) {
         return p.arch() == null ? "" : p.arch();
