@@ -152,25 +152,13 @@ public final class ApkExecutor implements PackageExecutor {
                 config.apkOptions(),
                 db,
                 config.archFile(),
-                config.timeout().compareTo(Preflight.QUERY_TIMEOUT) < 0 ? config.timeout() : Preflight.QUERY_TIMEOUT);
+                Preflight.queryTimeout(config.timeout()));
     }
 
     /** Checks, changing nothing, that each listed version is obtainable ({@link ApkPreflight}). */
     @Override
     public JobResult preflight(VerifiedJob verified) {
-        long start = System.nanoTime();
-        if (verified.family() != PackageFamily.APK) {
-            return JobOutcomes.notStarted(
-                    verified.job(), List.of(), start, "verified for " + verified.family() + ", not for apk");
-        }
-        if (verified.job().type() != JobType.PREFLIGHT) {
-            return JobOutcomes.notStarted(
-                    verified.job(),
-                    List.of(),
-                    start,
-                    "not a PREFLIGHT job: " + verified.job().type());
-        }
-        return preflight.check(verified.job());
+        return Preflight.run(verified, PackageFamily.APK, preflight::check);
     }
 
     public JobResult execute(VerifiedJob verified) {

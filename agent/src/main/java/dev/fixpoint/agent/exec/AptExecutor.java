@@ -4,7 +4,6 @@ import dev.fixpoint.core.job.InvalidJobException;
 import dev.fixpoint.core.job.Job;
 import dev.fixpoint.core.job.JobResult;
 import dev.fixpoint.core.job.JobResult.Status;
-import dev.fixpoint.core.job.JobType;
 import dev.fixpoint.core.job.PackageFamily;
 import dev.fixpoint.core.job.PackageState;
 import dev.fixpoint.core.job.PackageTarget;
@@ -109,29 +108,13 @@ public final class AptExecutor implements PackageExecutor {
         this.config = Objects.requireNonNull(config, "config");
         this.dpkg = new DpkgDatabase(config.dpkgStatus());
         this.preflight = new AptPreflight(
-                aptCache,
-                root,
-                config.aptOptions(),
-                config.dpkgStatus(),
-                config.timeout().compareTo(Preflight.QUERY_TIMEOUT) < 0 ? config.timeout() : Preflight.QUERY_TIMEOUT);
+                aptCache, root, config.aptOptions(), config.dpkgStatus(), Preflight.queryTimeout(config.timeout()));
     }
 
     /** Checks, changing nothing, that each listed version is obtainable ({@link AptPreflight}). */
     @Override
     public JobResult preflight(VerifiedJob verified) {
-        long start = System.nanoTime();
-        if (verified.family() != PackageFamily.DPKG) {
-            return JobOutcomes.notStarted(
-                    verified.job(), List.of(), start, "verified for " + verified.family() + ", not for dpkg");
-        }
-        if (verified.job().type() != JobType.PREFLIGHT) {
-            return JobOutcomes.notStarted(
-                    verified.job(),
-                    List.of(),
-                    start,
-                    "not a PREFLIGHT job: " + verified.job().type());
-        }
-        return preflight.check(verified.job());
+        return Preflight.run(verified, PackageFamily.DPKG, preflight::check);
     }
 
     public JobResult execute(VerifiedJob verified) {

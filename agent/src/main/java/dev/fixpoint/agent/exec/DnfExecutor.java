@@ -162,15 +162,13 @@ public final class DnfExecutor implements PackageExecutor {
         }
     }
 
-    static final Duration QUERY_TIMEOUT = Duration.ofMinutes(2);
-
     private final Config config;
     private final RpmDatabase rpm;
     private final DnfPreflight preflight;
 
     public DnfExecutor(Config config) {
         this.config = Objects.requireNonNull(config, "config");
-        Duration q = config.timeout().compareTo(QUERY_TIMEOUT) < 0 ? config.timeout() : QUERY_TIMEOUT;
+        Duration q = Preflight.queryTimeout(config.timeout());
         this.rpm = new RpmDatabase(config.rpm(), config.root(), q);
         this.preflight = new DnfPreflight(config.dnf(), config.root(), config.dnfOptions(), rpm, q);
     }
@@ -178,19 +176,7 @@ public final class DnfExecutor implements PackageExecutor {
     /** Checks, changing nothing, that each listed build is obtainable ({@link DnfPreflight}). */
     @Override
     public JobResult preflight(VerifiedJob verified) {
-        long start = System.nanoTime();
-        if (verified.family() != PackageFamily.RPM) {
-            return JobOutcomes.notStarted(
-                    verified.job(), List.of(), start, "verified for " + verified.family() + ", not for rpm");
-        }
-        if (verified.job().type() != JobType.PREFLIGHT) {
-            return JobOutcomes.notStarted(
-                    verified.job(),
-                    List.of(),
-                    start,
-                    "not a PREFLIGHT job: " + verified.job().type());
-        }
-        return preflight.check(verified.job());
+        return Preflight.run(verified, PackageFamily.RPM, preflight::check);
     }
 
     public JobResult execute(VerifiedJob verified) {

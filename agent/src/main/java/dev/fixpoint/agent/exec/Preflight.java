@@ -3,11 +3,15 @@ package dev.fixpoint.agent.exec;
 import dev.fixpoint.core.job.Job;
 import dev.fixpoint.core.job.JobResult;
 import dev.fixpoint.core.job.JobResult.Status;
+import dev.fixpoint.core.job.JobType;
+import dev.fixpoint.core.job.PackageFamily;
 import dev.fixpoint.core.job.PackageState;
 import dev.fixpoint.core.job.PackageTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * What the PREFLIGHT checks of the families ({@link AptPreflight}, {@link DnfPreflight}, {@link
@@ -20,6 +24,32 @@ final class Preflight {
 
     /** How long one read-only query may take. */
     static final Duration QUERY_TIMEOUT = Duration.ofMinutes(2);
+
+    /** The timeout of one read-only query for an executor whose jobs may take {@code jobTimeout}. */
+    static Duration queryTimeout(Duration jobTimeout) {
+        return jobTimeout.compareTo(QUERY_TIMEOUT) < 0 ? jobTimeout : QUERY_TIMEOUT;
+    }
+
+    /**
+     * Runs a family's {@code check} on a PREFLIGHT job verified for that family; any other job is not
+     * started, and its result says why.
+     */
+    static JobResult run(VerifiedJob verified, PackageFamily family, Function<Job, JobResult> check) {
+        long start = System.nanoTime();
+        String expected = family.name().toLowerCase(Locale.ROOT);
+        if (verified.family() != family) {
+            return JobOutcomes.notStarted(
+                    verified.job(), List.of(), start, "verified for " + verified.family() + ", not for " + expected);
+        }
+        if (verified.job().type() != JobType.PREFLIGHT) {
+            return JobOutcomes.notStarted(
+                    verified.job(),
+                    List.of(),
+                    start,
+                    "not a PREFLIGHT job: " + verified.job().type());
+        }
+        return check.apply(verified.job());
+    }
 
     /** Where a listed version was found. */
     enum Where {
