@@ -77,25 +77,17 @@ public final class ApprovalPoliciesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ApiClient api = remote.client();
-            DeploymentsCommand.print(remote, api, api.get(PATH), list -> {
-                PrintWriter out = remote.out();
-                if (list.isEmpty()) {
-                    out.println("No approval policies: every deployment waits for an operator's approval.");
-                    return;
-                }
-                List<List<String>> rows = new ArrayList<>();
-                for (JsonNode p : list) {
-                    rows.add(List.of(
+            return DeploymentsCommand.list(
+                    remote,
+                    PATH,
+                    "No approval policies: every deployment waits for an operator's approval.",
+                    List.of("ID", "NAME", "ENABLED", "APPROVES WHEN", "CREATED BY"),
+                    p -> List.of(
                             Text.field(p, "id"),
                             Text.field(p, "name"),
                             p.path("enabled").asBoolean() ? "yes" : "no",
                             rule(p.path("rule")),
                             Text.field(p, "createdBy")));
-                }
-                Text.table(out, List.of("ID", "NAME", "ENABLED", "APPROVES WHEN", "CREATED BY"), rows);
-            });
-            return 0;
         }
     }
 

@@ -245,6 +245,32 @@ public final class DeploymentsCommand implements Runnable {
         }
     }
 
+    /**
+     * Lists what {@code path} answers: the JSON as it came with {@code --json}, else {@code empty} when
+     * there is nothing, or a table of one row per element.
+     */
+    static int list(
+            Remote remote,
+            String path,
+            String empty,
+            List<String> headers,
+            java.util.function.Function<JsonNode, List<String>> row) {
+        ApiClient api = remote.client();
+        print(remote, api, api.get(path), list -> {
+            PrintWriter out = remote.out();
+            if (list.isEmpty()) {
+                out.println(empty);
+                return;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode n : list) {
+                rows.add(row.apply(n));
+            }
+            Text.table(out, headers, rows);
+        });
+        return 0;
+    }
+
     // ---- commands
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List deployments, newest first.")

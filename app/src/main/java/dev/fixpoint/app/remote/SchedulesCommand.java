@@ -10,7 +10,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,16 +47,12 @@ public final class SchedulesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ApiClient api = remote.client();
-            DeploymentsCommand.print(remote, api, api.get(PATH), list -> {
-                PrintWriter out = remote.out();
-                if (list.isEmpty()) {
-                    out.println("No recurring deployments.");
-                    return;
-                }
-                List<List<String>> rows = new ArrayList<>();
-                for (JsonNode s : list) {
-                    rows.add(List.of(
+            return DeploymentsCommand.list(
+                    remote,
+                    PATH,
+                    "No recurring deployments.",
+                    List.of("ID", "NAME", "RULE", "AUTO-APPROVE", "NEXT", "LAST DEPLOYMENT"),
+                    s -> List.of(
                             Text.field(s, "id"),
                             Text.field(s, "name"),
                             Text.field(s, "rrule") + " " + Text.field(s, "zone"),
@@ -66,10 +61,6 @@ public final class SchedulesCommand implements Runnable {
                             s.hasNonNull("lastError")
                                     ? "error: " + Text.field(s, "lastError")
                                     : Text.field(s, "lastDeployment")));
-                }
-                Text.table(out, List.of("ID", "NAME", "RULE", "AUTO-APPROVE", "NEXT", "LAST DEPLOYMENT"), rows);
-            });
-            return 0;
         }
     }
 

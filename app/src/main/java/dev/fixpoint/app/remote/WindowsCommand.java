@@ -91,26 +91,18 @@ public final class WindowsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ApiClient api = remote.client();
-            DeploymentsCommand.print(remote, api, api.get(PATH), list -> {
-                PrintWriter out = remote.out();
-                if (list.isEmpty()) {
-                    out.println("No maintenance windows or blackouts.");
-                    return;
-                }
-                List<List<String>> rows = new ArrayList<>();
-                for (JsonNode w : list) {
-                    rows.add(List.of(
+            return DeploymentsCommand.list(
+                    remote,
+                    PATH,
+                    "No maintenance windows or blackouts.",
+                    List.of("ID", "NAME", "KIND", "WHEN", "APPLIES TO", "NEXT"),
+                    w -> List.of(
                             Text.field(w, "id"),
                             Text.field(w, "name"),
                             Text.field(w, "kind"),
                             when(w),
                             scope(w),
                             Text.time(w.get("nextOpen"))));
-                }
-                Text.table(out, List.of("ID", "NAME", "KIND", "WHEN", "APPLIES TO", "NEXT"), rows);
-            });
-            return 0;
         }
     }
 
